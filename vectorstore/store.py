@@ -1,0 +1,281 @@
+"""The index: two Chroma collections (chunks, speeches) and the keyword index.
+
+Write protocol for one speech, safe against a kill at any point:
+  1. add the new chunks under ids that carry the speech's content hash;
+  2. upsert the speech record (its hash is the commit marker);
+  3. delete the speech's chunks of any other hash.
+Chunks whose hash differs from their speech record's (a kill between 1 and 3)
+are orphans; :meth:`SpeechIndex.repair` removes them and re-syncs the keyword
+index, and every ingestion starts with it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from vectorstore.errors import IndexMismatchError
+from vectorstore.keyword import KeywordIndex
+from vectorstore.types import Chunk, Speech
+
+log = logging.getLogger(__name__)
+INDEX_FORMAT = "policyqa-1"
+_GET_PAGE = 5000
+
+
+@dataclass(frozen=True)
+class IndexIdentity:
+    """What an index was built with; a different one cannot share the index."""
+
+    embedding_model: str
+    dimension: int
+    chunker: str
+
+    def as_metadata(self) -> dict:
+        return {"format": INDEX_FORMAT, "embedding_model": self.embedding_model,
+                "dimension": self.dimension, "chunker": self.chunker, "hnsw:space": "cosine"}
+
+
+@dataclass(frozen=True)
+class SpeechRecord:
+    """A speech as stored in the index (metadata, hash, chunk count)."""
+
+    id: str
+    source: str
+    file: str
+    path: str
+    hash: str
+    text_hash: str
+    chunk_count: int
+    title: str | None = None
+    speaker: str | None = None
+    speaker_role: str | None = None
+    date: str | None = None
+    places: tuple[str, ...] = ()
+    meeting: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    chunk: Chunk
+    score: float
+
+
+class SpeechIndex:
+    """Chroma chunk + speech collections and the BM25 keyword index, kept in sync."""
+
+    def __init__(self, client, embeddings, identity: IndexIdentity, collection: str, keyword_dir: Path):
+        self.client = client
+        self.embeddings = embeddings
+        self.identity = identity
+        self._names = (f"{collection}_chunks", f"{collection}_speeches")
+        self.keyword_dir = keyword_dir
+        self._chunks = self._open_collection(self._names[0])
+        self._speeches = self._open_collection(self._names[1])
+        self.keyword = _open_keyword(keyword_dir)
+        if len(self.keyword) != self._chunks.count():
+            self.sync_keyword()
+
+    # -- opening -----------------------------------------------------------
+    def _open_collection(self, name: str):
+        from vectorstore.chroma import ChromaEmbeddingFunction
+
+        function = ChromaEmbeddingFunction(self.embeddings)
+        existing = {c.name if hasattr(c, "name") else c for c in self.client.list_collections()}
+        if name in existing:
+            collection = self.client.get_collection(name, embedding_function=function)
+            self._check_identity(name, collection.metadata or {})
+            return collection
+        return self.client.create_collection(name, metadata=self.identity.as_metadata(),
+                                             embedding_function=function)
+
+    def _check_identity(self, name: str, metadata: dict) -> None:
+        built = (metadata.get("embedding_model"), metadata.get("dimension"), metadata.get("chunker"))
+        wanted = (self.identity.embedding_model, self.identity.dimension, self.identity.chunker)
+        if built != wanted:
+            raise IndexMismatchError(
+                f"the index collection {name!r} was built with model {built[0]} "
+                f"(dim {built[1]}), chunker {built[2]}; the settings ask for model {wanted[0]} "
+                f"(dim {wanted[1]}), chunker {wanted[2]}. Rebuild it with "
+                f"`policyqa ingest --rebuild PATH...` or change the settings back."
+            )
+
+    # -- reading -----------------------------------------------------------
+    def speeches(self) -> dict[str, SpeechRecord]:
+        """Every committed speech, by id."""
+        records = {}
+        for ids, metadatas, _ in self._pages(self._speeches, ["metadatas"]):
+            for speech_id, meta in zip(ids, metadatas):
+                records[speech_id] = record_from_metadata(speech_id, meta)
+        return records
+
+    def speech_text(self, speech_id: str) -> str | None:
+        got = self._speeches.get(ids=[speech_id], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    def chunk_count(self) -> int:
+        return self._chunks.count()
+
+    def get_chunks(self, ids: list[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        got = self._chunks.get(ids=ids, include=["documents", "metadatas"])
+        by_id = {i: chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def dense_search(self, query: str, k: int = 10, where: dict | None = None) -> list[ScoredChunk]:
+        """Chunks nearest the query embedding; score = cosine similarity."""
+        if self._chunks.count() == 0:
+            return []
+        vector = self.embeddings.embed_query(query)
+        got = self._chunks.query(query_embeddings=[vector], n_results=k, where=where or None,
+                                 include=["documents", "metadatas", "distances"])
+        rows = zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
+        return [ScoredChunk(chunk_from_record(i, d, m), 1.0 - dist) for i, d, m, dist in rows]
+
+    def keyword_search(self, query: str, k: int = 10, allowed_ids: set[str] | None = None) -> list[ScoredChunk]:
+        hits = self.keyword.search(query, k=k, allowed_ids=allowed_ids)
+        chunks = {chunk.id: chunk for chunk in self.get_chunks([i for i, _ in hits])}
+        return [ScoredChunk(chunks[i], score) for i, score in hits if i in chunks]
+
+    def chunk_ids(self, where: dict | None = None) -> set[str]:
+        ids: set[str] = set()
+        for page_ids, _, _ in self._pages(self._chunks, [], where=where):
+            ids.update(page_ids)
+        return ids
+
+    def _pages(self, collection, include: list[str], where: dict | None = None):
+        offset = 0
+        while True:
+            got = collection.get(include=include, limit=_GET_PAGE, offset=offset, where=where or None)
+            if not got["ids"]:
+                return
+            yield got["ids"], got.get("metadatas") or [], got.get("documents") or []
+            offset += len(got["ids"])
+
+    # -- writing -----------------------------------------------------------
+    def put_speech(self, speech: Speech, chunks: list[Chunk], vectors: np.ndarray, record: SpeechRecord) -> None:
+        """Store a speech's chunks and record (the protocol in the module docstring)."""
+        old_ids = self.chunk_ids(where={"speech_id": speech.id}) - {c.id for c in chunks}
+        self._chunks.upsert(ids=[c.id for c in chunks], embeddings=vectors,
+                            documents=[c.text for c in chunks],
+                            metadatas=[chunk_metadata(c, speech, record.hash) for c in chunks])
+        self._speeches.upsert(ids=[speech.id], embeddings=[_mean_vector(vectors)],
+                              documents=[speech.text], metadatas=[record_metadata(record)])
+        if old_ids:
+            self._chunks.delete(ids=sorted(old_ids))
+        self.keyword.delete(old_ids)
+        self.keyword.upsert([c.id for c in chunks], [c.text for c in chunks])
+
+    def remove_speeches(self, speech_ids: Iterable[str]) -> None:
+        for speech_id in speech_ids:
+            ids = self.chunk_ids(where={"speech_id": speech_id})
+            self._speeches.delete(ids=[speech_id])
+            if ids:
+                self._chunks.delete(ids=sorted(ids))
+            self.keyword.delete(ids)
+
+    def save(self) -> None:
+        self.keyword.save()
+
+    def repair(self) -> int:
+        """Remove orphan chunks (see module docstring) and re-sync the keyword index."""
+        hashes = {record.id: record.hash for record in self.speeches().values()}
+        orphans = [i for ids, metas, _ in self._pages(self._chunks, ["metadatas"])
+                   for i, m in zip(ids, metas) if hashes.get(m.get("speech_id")) != m.get("speech_hash")]
+        if orphans:
+            log.warning("removing %d chunks left by an interrupted ingestion", len(orphans))
+            self._chunks.delete(ids=orphans)
+        self.sync_keyword()
+        return len(orphans)
+
+    def sync_keyword(self) -> None:
+        """Make the keyword index hold exactly the chunks Chroma holds."""
+        chroma_ids = self.chunk_ids()
+        stale = self.keyword.ids() - chroma_ids
+        missing = sorted(chroma_ids - self.keyword.ids())
+        if stale:
+            self.keyword.delete(stale)
+        for start in range(0, len(missing), _GET_PAGE):
+            chunks = self.get_chunks(missing[start:start + _GET_PAGE])
+            self.keyword.upsert([c.id for c in chunks], [c.text for c in chunks])
+        if stale or missing:
+            log.info("keyword index re-synced: %d added, %d removed", len(missing), len(stale))
+            self.keyword.save()
+
+
+def _open_keyword(directory: Path) -> KeywordIndex:
+    """The keyword index is derived data: an unreadable one is rebuilt from Chroma."""
+    try:
+        return KeywordIndex.open(directory)
+    except IndexMismatchError as error:
+        log.warning("%s; rebuilding it from the Chroma index", error)
+        return KeywordIndex(directory)
+
+
+def drop_index(client, collection: str, keyword_dir: Path) -> None:
+    """Delete an index whatever it was built with (``ingest --rebuild``)."""
+    existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
+    for name in (f"{collection}_chunks", f"{collection}_speeches"):
+        if name in existing:
+            client.delete_collection(name)
+    keyword = KeywordIndex(keyword_dir)
+    keyword.save()
+
+
+def _mean_vector(vectors: np.ndarray) -> np.ndarray:
+    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)
+
+
+def _clean(meta: dict) -> dict:
+    """Chroma metadata cannot hold None or empty lists."""
+    return {key: value for key, value in meta.items() if value is not None and value != [] and value != ()}
+
+
+def date_number(date: str | None) -> int | None:
+    """``2024-05-04`` → 20240504, ``2024`` → 20240000 (for range filters)."""
+    if not date:
+        return None
+    parts = [int(part) for part in date.split("-")] + [0, 0]
+    return parts[0] * 10000 + parts[1] * 100 + parts[2]
+
+
+def chunk_metadata(chunk: Chunk, speech: Speech, speech_hash: str) -> dict:
+    return _clean({
+        "speech_id": speech.id, "source": chunk.source, "file": chunk.source.split("#")[0],
+        "title": speech.title, "section": chunk.section, "start": chunk.start, "end": chunk.end,
+        "speech_hash": speech_hash, "speaker": speech.speaker, "speaker_role": speech.speaker_role,
+        "date": speech.date, "date_num": date_number(speech.date),
+        "places": list(speech.places) or None, "meeting": speech.meeting,
+    })
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
+    return Chunk(id=chunk_id, speech_id=meta["speech_id"], source=meta["source"], title=meta.get("title"),
+                 section=meta.get("section", ""), start=int(meta["start"]), end=int(meta["end"]), text=text)
+
+
+def record_metadata(record: SpeechRecord) -> dict:
+    meta = {key: getattr(record, key) for key in SpeechRecord.__dataclass_fields__ if key != "id"}
+    meta["places"] = list(record.places) or None
+    meta["date_num"] = date_number(record.date)
+    return _clean(meta)
+
+
+def record_from_metadata(speech_id: str, meta: dict) -> SpeechRecord:
+    fields = {key: meta.get(key) for key in SpeechRecord.__dataclass_fields__ if key != "id"}
+    fields["places"] = tuple(meta.get("places") or ())
+    return SpeechRecord(id=speech_id, **fields)
+
+
+def directory_size(directory: Path) -> int:
+    """Bytes under a directory (0 when it does not exist)."""
+    if not directory.exists():
+        return 0
+    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())

@@ -16,10 +16,10 @@ log = logging.getLogger("policyqa")
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from assistant.settings import Settings
+    from assistant.settings import load_settings
 
     try:
-        settings = Settings()
+        settings = load_settings()
         configure_logging(settings.log_level, args.verbose)
         return args.handler(args, settings) or 0
     except PolicyQAError as error:

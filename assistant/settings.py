@@ -63,3 +63,18 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment; a bad value becomes a ConfigError naming its variable."""
+    from pydantic import ValidationError
+
+    from vectorstore.errors import ConfigError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"POLICYQA_{'_'.join(str(p) for p in item['loc']).upper()}: {item['msg']}" for item in error.errors()
+        )
+        raise ConfigError(f"invalid setting — {problems}") from None

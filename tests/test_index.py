@@ -165,7 +165,7 @@ def test_corrupt_keyword_index_is_rebuilt_from_chroma(settings, index, ingestor,
     from assistant import factory
 
     ingestor.ingest([seed_dir], progress=False)
-    (settings.keyword_dir / "keyword_index.json").write_text("{not json", "utf-8")
+    index.keyword.path.write_text("{not a keyword index", "utf-8")
     reopened = factory.build_index(settings, embeddings=BigramEmbeddings())
     assert consistent(reopened)
     assert reopened.keyword_search("五皮精神", 1)[0].chunk.source == "000_00b9841ddb1ffabe.txt"

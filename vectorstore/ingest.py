@@ -141,7 +141,6 @@ class Ingestor:
                     offset += count
                 report.chunks_embedded += len(texts)
                 bar.update(len(texts))
-                self.index.save()
 
     def _remove_vanished(self, indexed, loaded: set[str], given: set[str] | None, report: IngestReport) -> None:
         """Remove speeches a re-read file no longer has; with ``given``, those of files not given."""

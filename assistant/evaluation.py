@@ -1,0 +1,104 @@
+"""The fixed-question metrics of ``shared/eval/README.md``.
+
+A retrieved chunk *supports* a question when its source file is an evidence
+source and it contains that evidence quote, both compared after NFKC
+normalisation with all whitespace removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from vectorstore.errors import InputError
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    kind: str
+    answerable: bool
+    evidence: tuple[Evidence, ...] = ()
+    must_include: tuple[str, ...] = ()
+    history: tuple[dict, ...] = field(default=())
+
+
+def normalise(text: str) -> str:
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Read a questions.jsonl file; a malformed line is an InputError naming it."""
+    questions = []
+    for number, line in enumerate(Path(path).read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(_question(json.loads(line)))
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError(f"{path}: line {number} is not a valid question ({error})") from None
+    return questions
+
+
+def _question(raw: dict) -> Question:
+    return Question(
+        id=str(raw["id"]), question=raw["question"], kind=raw.get("kind", ""),
+        answerable=bool(raw.get("answerable", True)),
+        evidence=tuple(Evidence(e["source"], e["quote"]) for e in raw.get("evidence") or ()),
+        must_include=tuple(raw.get("must_include") or ()), history=tuple(raw.get("history") or ()),
+    )
+
+
+def file_of(source: str) -> str:
+    """``004_x.txt#5`` → ``004_x.txt`` (speech ids and JSONL sources carry a ``#`` part)."""
+    return source.split("#")[0]
+
+
+def supports(source: str, text: str, evidence: Evidence) -> bool:
+    return file_of(source) == evidence.source and normalise(evidence.quote) in normalise(text)
+
+
+def first_supporting_rank(hits: Sequence, question: Question) -> int | None:
+    """1-based rank of the first hit (with .source and .text) supporting any evidence."""
+    for rank, hit in enumerate(hits, start=1):
+        if any(supports(hit.source, hit.text, evidence) for evidence in question.evidence):
+            return rank
+    return None
+
+
+@dataclass(frozen=True)
+class RetrievalScores:
+    hit_at_1: float
+    hit_at_5: float
+    mrr_at_10: float
+    per_question: dict[str, int | None]
+
+    def as_dict(self) -> dict:
+        return {"hit@1": round(self.hit_at_1, 4), "hit@5": round(self.hit_at_5, 4),
+                "mrr@10": round(self.mrr_at_10, 4)}
+
+
+def retrieval_scores(questions: Sequence[Question], search: Callable[[str], Sequence]) -> RetrievalScores:
+    """hit@1, hit@5 and MRR@10 over the answerable questions; ``search`` returns ≥10 hits best first."""
+    ranks = {q.id: first_supporting_rank(list(search(q.question))[:10], q)
+             for q in questions if q.answerable and q.evidence}
+    count = max(len(ranks), 1)
+    return RetrievalScores(
+        hit_at_1=sum(1 for r in ranks.values() if r == 1) / count,
+        hit_at_5=sum(1 for r in ranks.values() if r and r <= 5) / count,
+        mrr_at_10=sum(1 / r for r in ranks.values() if r) / count,
+        per_question=ranks,
+    )

@@ -1,0 +1,20 @@
+"""The README documents every setting and the two commands."""
+
+from assistant.settings import Settings
+from tests.conftest import REPO
+
+
+def test_every_setting_is_in_the_readme_table():
+    readme = (REPO / "README.md").read_text("utf-8")
+    missing = [name for name in Settings.model_fields if f"`POLICYQA_{name.upper()}`" not in readme]
+    assert not missing, f"README settings table lacks: {missing}"
+
+
+def test_every_setting_has_a_description():
+    assert all(field.description for field in Settings.model_fields.values())
+
+
+def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert "./run.sh" in readme and "./test.sh" in readme
+    assert (REPO / ".ci" / "run").read_text().strip().splitlines()[-1] == "./test.sh"

@@ -19,13 +19,16 @@ def chunker_key(settings: Settings) -> str:
 
 
 def build_embeddings(settings: Settings):
-    """The langchain ``Embeddings`` the settings name (built offline, cached)."""
-    from vectorstore.embeddings import load_embeddings
+    """The langchain ``Embeddings`` the settings name; the model loads on first use."""
+    from vectorstore.embeddings import LazyEmbeddings, known_dimension, load_embeddings
 
-    return load_embeddings(
-        settings.embedding_model, settings.cache_dir, dtype=settings.embedding_dtype,
-        threads=settings.threads, batch_size=settings.embedding_batch_size,
-    )
+    def load():
+        return load_embeddings(
+            settings.embedding_model, settings.cache_dir, dtype=settings.embedding_dtype,
+            threads=settings.threads, batch_size=settings.embedding_batch_size,
+        )
+
+    return LazyEmbeddings(load, settings.embedding_model, known_dimension(settings.embedding_model))
 
 
 def build_index(settings: Settings, embeddings=None, client=None):

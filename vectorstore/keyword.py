@@ -205,10 +205,10 @@ class KeywordIndex:
         try:
             raw = index.path.read_bytes()
         except FileNotFoundError:
-            logger.info("no keyword index at %s yet; starting empty", index.path)
+            logger.debug("no keyword index at %s yet; starting empty", index.path)
             return index
         index._vocab, index._docs = _decode(raw, index.path)
-        logger.info("keyword index %s: %d chunks", index.path, len(index._docs))
+        logger.debug("keyword index %s: %d chunks", index.path, len(index._docs))
         return index
 
     def __len__(self) -> int:

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_speeches(commands)
     _add_search(commands)
     _add_index(commands)
+    _add_ask(commands)
+    _add_eval(commands)
     return parser
 
 
@@ -83,6 +85,24 @@ def _add_index(commands) -> None:
     sub = _command(commands, "index", cmd_index_info, "about the index")
     sub.add_argument("action", choices=["info"], help="info: what the index holds and was built with")
     sub.add_argument("--json", action="store_true", help="JSON output")
+
+
+def _add_ask(commands) -> None:
+    sub = _command(commands, "ask", cmd_ask, "answer a question with cited passages")
+    sub.add_argument("question")
+    sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
+    sub.add_argument("--json", action="store_true", help="the Answer as JSON")
+
+
+def _add_eval(commands) -> None:
+    sub = _command(commands, "eval", cmd_eval, "run fixed questions and report quality metrics")
+    sub.add_argument("questions", help="a questions.jsonl file (see ../shared/eval/README.md)")
+    sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
+    sub.add_argument("--report-dir", default="reports/eval", help="where eval.json, eval.md and eval.png go")
+    for metric, option in (("hit@5", "min-hit5"), ("MRR@10", "min-mrr"), ("answer term coverage", "min-coverage"),
+                           ("citation support", "min-support"), ("citation exactness", "min-exactness"),
+                           ("refusal accuracy", "min-refusal")):
+        sub.add_argument(f"--{option}", type=float, help=f"exit 1 when {metric} is below this")
 
 
 # -- handlers ----------------------------------------------------------------
@@ -170,3 +190,39 @@ def index_info(index, settings) -> dict:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _assistant(settings, llm: str | None):
+    from assistant import factory
+
+    if llm:
+        settings = settings.model_copy(update={"llm": llm})
+    return factory.build_assistant(settings)
+
+
+def cmd_ask(args, settings) -> int:
+    answer = _assistant(settings, args.llm).ask(args.question)
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        print(answer.to_markdown())
+    return 0
+
+
+def cmd_eval(args, settings) -> int:
+    from pathlib import Path
+
+    from assistant.eval_run import run_questions, summary_table, write_report
+    from assistant.evaluation import THRESHOLD_NAMES, below_thresholds, load_questions, summarise
+
+    questions = load_questions(Path(args.questions))
+    assistant = _assistant(settings, args.llm)
+    results = run_questions(assistant, questions, progress=sys.stderr.isatty())
+    summary = summarise(results)
+    paths = write_report(results, summary, Path(args.report_dir), assistant.backend)
+    print(summary_table(summary))
+    print("report: " + ", ".join(str(p) for p in paths))
+    failures = below_thresholds(summary, {m: getattr(args, o) for m, o in THRESHOLD_NAMES.items()})
+    for failure in failures:
+        print(f"below threshold: {failure}")
+    return 1 if failures else 0

@@ -102,3 +102,80 @@ def retrieval_scores(questions: Sequence[Question], search: Callable[[str], Sequ
         mrr_at_10=sum(1 / r for r in ranks.values() if r) / count,
         per_question=ranks,
     )
+
+
+# -- answers -------------------------------------------------------------------
+THRESHOLD_NAMES = {
+    "hit@5": "min_hit5", "mrr@10": "min_mrr", "answer_term_coverage": "min_coverage",
+    "citation_support": "min_support", "citation_exactness": "min_exactness", "refusal_accuracy": "min_refusal",
+}
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    id: str
+    kind: str
+    question: str
+    answerable: bool
+    has_evidence: bool
+    rank: int | None
+    grounded: bool
+    coverage: float | None
+    supported: bool | None
+    quotes: int
+    exact_quotes: int
+    answer: str
+    seconds: float
+
+    @property
+    def refusal_correct(self) -> bool:
+        return self.grounded == self.answerable
+
+
+def term_coverage(answer_text: str, terms: Sequence[str]) -> float:
+    text = normalise(answer_text)
+    return sum(1 for term in terms if normalise(term) in text) / len(terms) if terms else 1.0
+
+
+def citation_supports(citations: Sequence, question: Question) -> bool:
+    return any(supports(c.source, c.text, e) or supports(c.source, c.quote, e)
+               for c in citations for e in question.evidence)
+
+
+def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
+    answerable = [r for r in results if r.answerable]
+    ranked = [r for r in answerable if r.has_evidence]
+    quotes = sum(r.quotes for r in results)
+    count = max(len(ranked), 1)
+    return {
+        "questions": len(results),
+        "hit@1": sum(1 for r in ranked if r.rank == 1) / count,
+        "hit@5": sum(1 for r in ranked if r.rank and r.rank <= 5) / count,
+        "mrr@10": sum(1 / r.rank for r in ranked if r.rank) / count,
+        "answer_term_coverage": _mean([r.coverage for r in answerable if r.coverage is not None]),
+        "citation_support": _mean([1.0 if r.supported else 0.0 for r in answerable if r.supported is not None]),
+        "citation_exactness": sum(r.exact_quotes for r in results) / quotes if quotes else 1.0,
+        "refusal_accuracy": _mean([1.0 if r.refusal_correct else 0.0 for r in results]),
+        "p50_seconds": _percentile([r.seconds for r in results], 50),
+        "p95_seconds": _percentile([r.seconds for r in results], 95),
+    }
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 1.0
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def below_thresholds(summary: dict[str, float], thresholds: dict[str, float | None]) -> list[str]:
+    """Metrics under their minimum, as readable lines."""
+    return [f"{metric} {summary[metric]:.3f} < {minimum:.3f}" for metric, minimum in thresholds.items()
+            if minimum is not None and summary[metric] + 1e-9 < minimum]

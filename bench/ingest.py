@@ -28,7 +28,7 @@ def timed_ingest(settings, index, paths) -> tuple[object, float]:
 
 
 def characters(index) -> int:
-    return sum(len(index.speech_text(speech_id) or "") for speech_id in index.speeches())
+    return sum(len(chunk.text) for speech_id in index.speeches() for chunk in index.speech_chunks(speech_id))
 
 
 def bench_ingest(paths, label: str) -> None:

@@ -42,7 +42,7 @@ def test_changed_file_reembeds_only_its_speech(ingestor, index, seed_dir, fake_e
     assert report.updated == ["003_afb0ec9b2fd93498.txt"] and len(report.unchanged) == 8
     assert fake_embeddings.texts_embedded - before == index.speeches()["003_afb0ec9b2fd93498.txt"].chunk_count
     assert consistent(index)
-    assert "再接再厉" in index.speech_text("003_afb0ec9b2fd93498.txt")
+    assert "再接再厉" in index.speech_chunks("003_afb0ec9b2fd93498.txt")[-1].text
 
 
 def test_speech_dropped_from_compilation_is_removed(ingestor, index, seed_dir):
@@ -84,25 +84,29 @@ def test_bad_inputs_are_skipped_with_reasons_and_nothing_is_lost(ingestor, index
 
 
 def test_interrupted_ingestion_leaves_index_usable_and_next_run_completes(ingestor, index, seed_dir, monkeypatch):
+    import vectorstore.ingest
+
     ingestor.ingest([seed_dir / "000_00b9841ddb1ffabe.txt"], progress=False)
-    real_put = index.put_speech
+    monkeypatch.setattr(vectorstore.ingest, "_BATCH_CHUNKS", 15)
+    real_put = index.put_speeches
     calls = {"n": 0}
 
-    def dying_put(*args, **kwargs):
+    def dying_put(items):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt  # the process dies here
-        return real_put(*args, **kwargs)
+        return real_put(items)
 
-    monkeypatch.setattr(index, "put_speech", dying_put)
+    monkeypatch.setattr(index, "put_speeches", dying_put)
     with pytest.raises(KeyboardInterrupt):
         ingestor.ingest([seed_dir], progress=False)
-    monkeypatch.setattr(index, "put_speech", real_put)
-    assert "000_00b9841ddb1ffabe.txt" in index.speeches()
+    monkeypatch.setattr(index, "put_speeches", real_put)
+    committed = set(index.speeches())
+    assert "000_00b9841ddb1ffabe.txt" in committed and 1 < len(committed) < 9
     assert Searcher(index).search("五皮精神", k=3, mode="keyword")[0].source == "000_00b9841ddb1ffabe.txt"
     report = ingestor.ingest([seed_dir], progress=False)
     assert len(index.speeches()) == 9 and consistent(index)
-    assert len(report.added) == 6
+    assert set(report.unchanged) == committed and len(report.added) == 9 - len(committed)
 
 
 def test_killed_process_mid_ingestion(tmp_path, seed_dir):
@@ -136,7 +140,7 @@ class Slow(BigramEmbeddings):
 
 settings = Settings(index_dir=Path({index!r}))
 slow = sys.argv[1] == "slow"
-vectorstore.ingest._BATCH_CHUNKS = 10
+vectorstore.ingest._BATCH_CHUNKS = 4
 index = factory.build_index(settings, embeddings=Slow() if slow else BigramEmbeddings())
 if slow:
     print("started", flush=True)
@@ -184,8 +188,23 @@ def test_filters(index, ingestor, seed_dir):
         assert not searcher.search("招商", k=5, mode=mode, filters=SearchFilters(date_to="2023-12-31"))
 
 
-def test_search_results_are_exact_spans(index, ingestor, seed_dir):
+def test_search_results_are_exact_spans_of_the_cleaned_speech(index, ingestor, seed_dir):
+    from vectorstore.loaders import load_file
+    from vectorstore.speeches import speeches_from_document
+
     ingestor.ingest([seed_dir], progress=False)
+    texts = {s.id: s.text for path in sorted(seed_dir.iterdir())
+             for document in load_file(path) for s in speeches_from_document(document)}
     for passage in Searcher(index).search("项目落地率和资金到位率", k=10):
-        assert index.speech_text(passage.speech_id)[passage.start:passage.end] == passage.text
+        assert texts[passage.speech_id][passage.start:passage.end] == passage.text
         assert set(passage.to_dict()) >= {"source", "title", "section", "start", "end", "text", "score"}
+
+
+def test_speech_chunks_cover_the_speech_but_blank_lines(index, ingestor, seed_dir):
+    from vectorstore.loaders import load_file
+    from vectorstore.speeches import speeches_from_document
+
+    ingestor.ingest([seed_dir], progress=False)
+    for speech in speeches_from_document(load_file(seed_dir / "004_30715ac9391e336e.txt")[0]):
+        chunks = index.speech_chunks(speech.id)
+        assert "".join("".join(c.text.split()) for c in chunks) == "".join(speech.text.split())

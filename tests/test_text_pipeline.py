@@ -122,7 +122,7 @@ def test_stated_dates_are_normalised(raw, expected):
 @pytest.mark.parametrize("line,kind", [
     ("一、认清形势", "cn、"), ("（一）招商重点要精准。", "(cn)"), ("1、抓开工", "n、"), ("2.树立招商新理念", "n、"),
     ("一是招商意识不强", "一是"), ("二要完善工作机制。", "一是"), ("第一条，就是要研究", "第条"),
-    ("第二个，凭条件招商。", "第个"), ("2024年是关键一年。", None), ("1.5亿元资金到位。", None), ("同志们：", None),
+    ("第二个，凭条件招商。", "第个"), ("第三章 招商引资", "第章"), ("第一百零一条　本条例自公布之日起施行。", "第条"), ("2024年是关键一年。", None), ("1.5亿元资金到位。", None), ("同志们：", None),
 ])
 def test_heading_kinds(line, kind):
     assert heading_kind(line) == kind

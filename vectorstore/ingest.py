@@ -134,11 +134,9 @@ class Ingestor:
             for batch in _batches(pending, _BATCH_CHUNKS):
                 texts = [passage_text(c, item.speech) for item in batch for c in item.chunks]
                 vectors = np.asarray(self.index.embeddings.embed_documents(texts), dtype=np.float32)
-                offset = 0
-                for item in batch:
-                    count = len(item.chunks)
-                    self.index.put_speech(item.speech, item.chunks, vectors[offset:offset + count], item.record)
-                    offset += count
+                bounds = np.cumsum([0] + [len(item.chunks) for item in batch])
+                self.index.put_speeches([(item.speech, item.chunks, vectors[a:b], item.record)
+                                         for item, a, b in zip(batch, bounds, bounds[1:])])
                 report.chunks_embedded += len(texts)
                 bar.update(len(texts))
 

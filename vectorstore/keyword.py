@@ -95,6 +95,11 @@ def _jieba() -> jieba.Tokenizer:
         return _segmenter
 
 
+def segment(text: str) -> list[str]:
+    """Plain jieba words of ``text`` (no normalisation), e.g. for rewriting questions."""
+    return _jieba().lcut(text)
+
+
 def _words(text: str, stop_words: bool) -> list[str]:
     """Jieba search-mode words of normalised ``text``, punctuation removed."""
     words: list[str] = []
@@ -279,6 +284,18 @@ class KeywordIndex:
             rows = self._candidate_rows(scores, allowed_ids)
             best = rows[np.argsort(-scores[rows], kind="stable")[:k]]
             return [(self._rows[row], float(scores[row])) for row in best]
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        """BM25 idf of each token over the current chunks (a token in no chunk gets the highest)."""
+        with self._lock:
+            model = self._current_model()
+            idf = {}
+            for token in set(tokens):
+                term = self._vocab.get(token)
+                df = 0 if term is None or term + 1 >= len(model.indptr) else int(
+                    model.indptr[term + 1] - model.indptr[term])
+                idf[token] = float(np.log1p((model.n_docs - df + 0.5) / (df + 0.5)))
+            return idf
 
     def _doc(self, tokens: list[str]) -> Doc:
         """Term ids and counts of a token list, adding new tokens to the vocabulary."""

@@ -10,18 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN = "一二三四五六七八九十"
+_CN = "一二三四五六七八九十百零〇两"
+_CN_SMALL = "一二三四五六七八九十"
 _HEADING_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("第篇", re.compile(rf"^第[{_CN}]{{1,3}}篇")),
+    ("第编", re.compile(rf"^第[{_CN}]{{1,4}}编")),
+    ("第章", re.compile(rf"^第[{_CN}]{{1,4}}章")),
+    ("第节", re.compile(rf"^第[{_CN}]{{1,4}}节")),
     ("第部分", re.compile(rf"^第[{_CN}]{{1,3}}部分")),
-    ("cn、", re.compile(rf"^[{_CN}]{{1,3}}\s*[、．.](?!\d)")),
-    ("(cn)", re.compile(rf"^[（(]\s*[{_CN}]{{1,3}}\s*[）)]")),
+    ("cn、", re.compile(rf"^[{_CN_SMALL}]{{1,3}}\s*[、．.](?!\d)")),
+    ("(cn)", re.compile(rf"^[（(]\s*[{_CN_SMALL}]{{1,3}}\s*[）)]")),
     ("n、", re.compile(r"^\d{1,2}\s*[、．.](?!\d)")),
     ("(n)", re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
     ("n)", re.compile(r"^\d{1,2}[）)]")),
     ("第个", re.compile(rf"^第[{_CN}]{{1,3}}个\s*[，,、：:]")),
-    ("第条", re.compile(rf"^第[{_CN}]{{1,3}}条\s*[，,、：:]?")),
-    ("一是", re.compile(rf"^[{_CN}]{{1,2}}(?:是|要)")),
+    ("第条", re.compile(rf"^第[{_CN}]{{1,5}}条")),
+    ("一是", re.compile(rf"^[{_CN_SMALL}]{{1,2}}(?:是|要)")),
     ("首先", re.compile(r"^(?:首先|其次|再次|最后)\s*[，,、：:]")),
 ]
 _HEADING_END = re.compile(r"[。！？；!?;：:]")

@@ -1,0 +1,125 @@
+"""Retrieval for answering: hybrid search, exact-match priority, neighbour expansion.
+
+``EvidenceRetriever`` is a langchain ``BaseRetriever`` (so it composes into
+chains) whose documents carry our ``Evidence`` in their metadata.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.citations import Evidence
+from vectorstore.outline import heading_kind
+from vectorstore.search import SearchFilters
+from vectorstore.store import SpeechIndex
+from vectorstore.types import Chunk, Passage
+
+_QUOTED = re.compile(r"[“\"「『‘']([^”\"」』’']{2,24})[”\"」』’']")
+_NUMBER_SLOGAN = re.compile(r"(?<![\d.])\d{3,}(?![\d.%])")
+_LIST_INTRO = re.compile(r"[：:]\s*$")
+EXACT_BOOST = 3  # exact matches are moved ahead of at most this many fused results
+
+
+def quoted_terms(question: str) -> list[str]:
+    """Terms the user quoted (「四千精神」, “144520”) or number slogans, in order."""
+    terms = [m.group(1).strip() for m in _QUOTED.finditer(question)] + _NUMBER_SLOGAN.findall(question)
+    return list(dict.fromkeys(term for term in terms if term))
+
+
+def _variants(term: str) -> list[str]:
+    folded = unicodedata.normalize("NFKC", term)
+    return list(dict.fromkeys([term, folded]))
+
+
+class EvidenceRetriever(BaseRetriever):
+    """The passages an answer may cite, numbered 1..n."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: Any  # SpeechIndex
+    searcher: Any  # Searcher
+    k: int = 5
+    depth: int = 30
+    filters: SearchFilters | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [Document(page_content=e.passage.text, metadata={"evidence": e}) for e in self.evidence(query)]
+
+    def evidence(self, query: str, filters: SearchFilters | None = None) -> list[Evidence]:
+        filters = filters or self.filters
+        fused = self.searcher.search(query, k=self.depth, mode="hybrid", filters=filters)
+        ranked = prioritise_exact(fused, self._exact_matches(query, filters))
+        expanded = expand_neighbours(self.index, ranked[: self.k])
+        records = self.index.speeches()
+        return [Evidence(n, p, records.get(p.speech_id)) for n, p in enumerate(expanded, start=1)]
+
+    def _exact_matches(self, query: str, filters: SearchFilters | None) -> list[Chunk]:
+        where = filters.where() if filters else None
+        matches: list[Chunk] = []
+        for term in quoted_terms(query):
+            for variant in _variants(term):
+                matches += self.index.chunks_containing(variant, where=where)
+        return matches
+
+
+def prioritise_exact(fused: list[Passage], exact: list[Chunk]) -> list[Passage]:
+    """Chunks holding a quoted term verbatim come first (fused order among them)."""
+    if not exact:
+        return fused
+    exact_ids = {c.id for c in exact}
+    fused_ids = {p.chunk_id for p in fused}
+    in_fused = [p for p in fused if p.chunk_id in exact_ids]
+    missing = [chunk_passage(c, 0.0) for c in exact if c.id not in fused_ids]
+    first = list({p.chunk_id: p for p in in_fused + missing}.values())[:EXACT_BOOST]
+    chosen = {p.chunk_id for p in first}
+    return first + [p for p in fused if p.chunk_id not in chosen]
+
+
+def expand_neighbours(index: SpeechIndex, passages: list[Passage]) -> list[Passage]:
+    """Add the chunk after a passage whose enumeration runs on into it (and before, when it began earlier)."""
+    seen = {p.chunk_id for p in passages}
+    result: list[Passage] = []
+    for passage in passages:
+        before, after = _neighbour_ids(passage.chunk_id)
+        neighbours = {c.id: c for c in index.get_chunks([i for i in (before, after) if i and i not in seen])}
+        if before in neighbours and _continues_list(neighbours[before].text, passage.text):
+            result.append(chunk_passage(neighbours[before], passage.score * 0.99, passage))
+            seen.add(before)
+        result.append(passage)
+        if after in neighbours and _continues_list(passage.text, neighbours[after].text):
+            result.append(chunk_passage(neighbours[after], passage.score * 0.99, passage))
+            seen.add(after)
+    return result
+
+
+def _neighbour_ids(chunk_id: str) -> tuple[str | None, str | None]:
+    prefix, _, number = chunk_id.rpartition(":")
+    if not number.isdigit():
+        return None, None
+    n = int(number)
+    width = len(number)
+    return (f"{prefix}:{n - 1:0{width}d}" if n > 0 else None), f"{prefix}:{n + 1:0{width}d}"
+
+
+def _continues_list(first: str, second: str) -> bool:
+    """True when ``second`` carries on an enumeration that ``first`` started."""
+    last_line = first.rstrip().split("\n")[-1]
+    next_kind = heading_kind(second.lstrip().split("\n")[0])
+    if _LIST_INTRO.search(last_line):
+        return True
+    kinds = {heading_kind(line) for line in first.split("\n")} - {None}
+    return next_kind is not None and next_kind in kinds
+
+
+def chunk_passage(chunk: Chunk, score: float, like: Passage | None = None) -> Passage:
+    """A chunk as a Passage; ``like`` lends its speech metadata (same speech)."""
+    return Passage(chunk_id=chunk.id, speech_id=chunk.speech_id, source=chunk.source, title=chunk.title,
+                   section=chunk.section, start=chunk.start, end=chunk.end, text=chunk.text, score=score,
+                   speaker=like.speaker if like else None, date=like.date if like else None)

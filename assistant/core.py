@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Iterator
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
 
 from assistant.citations import Evidence
 from assistant.types import REFUSAL, Answer, RelatedPassage
@@ -25,6 +27,8 @@ class Assistant:
         self.answerer = answerer  # extractive or generative: .answer(...) and .stream(...)
         self.rewriter = rewriter  # question + history -> standalone question
         self.ingestor = ingestor
+        # Embedding and generation each take both cores: never let them run at once.
+        self.compute = threading.RLock()
 
     @property
     def backend(self) -> str:
@@ -33,7 +37,8 @@ class Assistant:
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
                filters: SearchFilters | None = None) -> list[Passage]:
         """Passages for a query, best first (no answer)."""
-        return self.searcher.search(query, k=k, mode=mode, filters=filters)
+        with self.compute:
+            return self.searcher.search(query, k=k, mode=mode, filters=filters)
 
     def ask(self, question: str, history: list[dict] | None = None,
             filters: SearchFilters | None = None) -> Answer:
@@ -47,15 +52,34 @@ class Assistant:
                filters: SearchFilters | None = None) -> Iterator[str | Answer]:
         """Text deltas as they are produced, then the final Answer."""
         question = _checked(question)
-        query = self.rewriter(question, history or [])
-        evidences = self.retriever.evidence(query, filters)
-        result = None
-        for item in self.answerer.stream(query, evidences):
-            if isinstance(item, str):
-                yield item
-            else:
-                result = item
+        with self.compute:
+            query = self.rewriter(question, history or [])
+            evidences = self.retriever.evidence(query, filters)
+            result = None
+            for item in self.answerer.stream(query, evidences):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    result = item
         yield self._answer(question, query, evidences, result)
+
+    def speeches(self) -> list:
+        """Indexed speeches (SpeechRecord: id, source, title, speaker, date, places, chunk_count…)."""
+        return sorted(self.index.speeches().values(), key=lambda record: record.id)
+
+    def ingest(self, paths: Iterable[str | Path], prune: bool = False, progress: bool = False):
+        """Index files or folders (incremental); returns the IngestReport."""
+        with self.compute:
+            return self.ingestor.ingest(paths, prune=prune, progress=progress)
+
+    def delete_speech(self, speech_id: str) -> None:
+        from vectorstore.errors import InputError
+
+        if speech_id not in self.index.speeches():
+            raise InputError(f"no indexed speech has the id {speech_id!r}; list them with `policyqa speeches`")
+        with self.compute:
+            self.index.remove_speeches([speech_id])
+            self.index.save()
 
     def _answer(self, question: str, query: str, evidences: list[Evidence], result) -> Answer:
         if result is None or not result[1]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from assistant.citations import Evidence, make_citation
+from assistant.evaluation import normalise
+from assistant.retrieval import quoted_terms
 from assistant.sentences import Sentence
 from assistant.types import Citation
 from vectorstore.keyword import tokenize
@@ -27,6 +29,9 @@ QUESTION_WORDS = frozenset(
 _NUMBER = re.compile(r"\d")
 _WANTS_NUMBER = re.compile(r"多少|几|比例|百分之|率")
 _LIST_INTRO = re.compile(r"[：:]$|(?:以下|如下|下面)|[一二三四五六七八九十两几\d]+(?:个|条|点|方面|项|种|句)")
+QUOTED_BONUS = 0.3  # the sentence holds a term the user quoted
+NUMBER_BONUS = 0.05  # a number, when the question asks for one
+RANK_PENALTY = 0.01  # per rank of the passage the sentence is in
 MAX_SENTENCES = 4
 MAX_LIST_ITEMS = 10
 ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
@@ -68,17 +73,22 @@ class ExtractiveAnswerer:
         return scored[0].score if scored else 0.0
 
     def score_sentences(self, question: str, evidences: list[Evidence]) -> list[ScoredSentence]:
+        """Every candidate sentence, best first: weighted coverage of the question's words, plus bonuses."""
         focus = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
         weights = self.idf(focus)
         total = sum(weights.values()) or 1.0
         wants_number = bool(_WANTS_NUMBER.search(question))
+        quoted = [normalise(term) for term in quoted_terms(question)]
         scored = []
         for rank, evidence in enumerate(evidences):
             for sentence in evidence.sentences():
+                if _is_title(sentence, evidence):
+                    continue
                 tokens = set(tokenize(sentence.text))
                 coverage = sum(w for t, w in weights.items() if t in tokens) / total
-                bonus = 0.05 if wants_number and _NUMBER.search(sentence.text) else 0.0
-                scored.append(ScoredSentence(evidence, sentence, coverage + bonus - 0.01 * rank))
+                bonus = QUOTED_BONUS * any(term in normalise(sentence.text) for term in quoted)
+                bonus += NUMBER_BONUS if wants_number and _NUMBER.search(sentence.text) else 0.0
+                scored.append(ScoredSentence(evidence, sentence, coverage + bonus - RANK_PENALTY * rank))
         return sorted(scored, key=lambda s: -s.score)
 
     def _choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -90,6 +100,12 @@ class ExtractiveAnswerer:
             if not _overlaps(candidate, chosen):
                 chosen.append(candidate)
         return chosen
+
+
+def _is_title(sentence: Sentence, evidence: Evidence) -> bool:
+    """The speech's title line is not an answer."""
+    title = evidence.passage.title or (evidence.record.title if evidence.record else None)
+    return bool(title) and sentence.text.strip() == title
 
 
 def list_items(intro: ScoredSentence) -> list[ScoredSentence]:

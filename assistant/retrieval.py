@@ -22,7 +22,7 @@ from vectorstore.store import SpeechIndex
 from vectorstore.types import Chunk, Passage
 
 _QUOTED = re.compile(r"[“\"「『‘']([^”\"」』’']{2,24})[”\"」』’']")
-_NUMBER_SLOGAN = re.compile(r"(?<![\d.])\d{3,}(?![\d.%])")
+_NUMBER_SLOGAN = re.compile(r"(?<![\d.])\d{5,}(?![\d.%年万亿元])")
 _LIST_INTRO = re.compile(r"[：:]\s*$")
 EXACT_BOOST = 3  # exact matches are moved ahead of at most this many fused results
 

@@ -1,0 +1,106 @@
+"""Generated answers: a Chinese prompt over numbered passages, then citation checks.
+
+The chain is langchain's: ``ChatPromptTemplate | chat model``, streamed. The
+model is asked for [n] markers and a fixed refusal phrase; what it returns is
+checked by :func:`assistant.citations.cite_generated` — markers pointing
+nowhere are dropped, unmarked sentences are matched to passages, and an
+answer no passage supports is turned into a refusal.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Iterator
+
+from langchain_core.messages import AIMessageChunk
+from langchain_core.prompts import ChatPromptTemplate
+
+from assistant.citations import Evidence, cite_generated
+from assistant.followup import is_follow_up, last_user_question, rewrite_by_rules
+from assistant.types import REFUSAL
+
+log = logging.getLogger(__name__)
+
+SYSTEM_PROMPT = (
+    "你是政策讲话问答助手，只根据下面给出的讲话段落回答问题。\n"
+    "要求：\n"
+    "1. 尽量使用段落原文的说法，不要编造段落里没有的内容。\n"
+    "2. 每句话后面用方括号标注所依据段落的编号，例如[1]或[2]。\n"
+    f"3. 如果段落不能回答这个问题，只回答：{REFUSAL}\n"
+    "4. 回答简洁，用中文。"
+)
+ANSWER_PROMPT = ChatPromptTemplate.from_messages([
+    ("system", SYSTEM_PROMPT),
+    ("human", "讲话段落：\n{passages}\n\n问题：{question}"),
+])
+REWRITE_PROMPT = ChatPromptTemplate.from_messages([
+    ("system", "把用户最后的追问改写成一个完整、独立的问题，补全它省略的对象。只输出改写后的问题，不要回答。"),
+    ("human", "上一个问题：{previous}\n追问：{question}"),
+])
+_REFUSAL_SIGNS = re.compile(r"资料中没有|没有找到相关|无法回答|段落(?:中)?(?:没有|未)(?:提到|提及|涉及)")
+
+
+def format_passages(evidences: list[Evidence], budget: int) -> tuple[str, list[Evidence]]:
+    """Numbered passages within a character budget (at least one)."""
+    blocks, used, size = [], [], 0
+    for evidence in evidences:
+        header = " ".join(part for part in (evidence.passage.title, evidence.passage.section) if part)
+        block = f"[{evidence.n}] {header}\n{evidence.passage.text}"
+        if used and size + len(block) > budget:
+            break
+        blocks.append(block)
+        used.append(evidence)
+        size += len(block)
+    return "\n\n".join(blocks), used
+
+
+def is_refusal(text: str) -> bool:
+    return not text.strip() or bool(_REFUSAL_SIGNS.search(text[:60]))
+
+
+class GenerativeAnswerer:
+    """Answers with a chat model (local llama.cpp or an OpenAI-compatible endpoint)."""
+
+    def __init__(self, chat_model, name: str, context_chars: int):
+        self.chain = ANSWER_PROMPT | chat_model
+        self.name = name
+        self.context_chars = context_chars
+
+    def stream(self, question: str, evidences: list[Evidence]) -> Iterator:
+        """Text deltas, then (text, citations) — or None when the answer is a refusal or unsupported."""
+        if not evidences:
+            yield None
+            return
+        passages, used = format_passages(evidences, self.context_chars)
+        pieces = []
+        for chunk in self.chain.stream({"passages": passages, "question": question}):
+            delta = chunk.content if isinstance(chunk, AIMessageChunk) else str(chunk)
+            if delta:
+                pieces.append(delta)
+                yield delta
+        text = "".join(pieces).strip()
+        if is_refusal(text):
+            yield None
+            return
+        checked, citations = cite_generated(text, used)
+        yield (checked, citations) if citations else None
+
+
+def llm_rewriter(chat_model):
+    """A rewriter that asks the model to complete follow-ups (rules as the fallback)."""
+    chain = REWRITE_PROMPT | chat_model
+
+    def rewrite(question: str, history: list[dict]) -> str:
+        previous = last_user_question(history)
+        if not previous or not is_follow_up(question):
+            return question.strip()
+        try:
+            reply = chain.invoke({"previous": previous, "question": question}).content
+        except Exception as error:  # a model failure must not lose the question
+            log.warning("LLM rewrite failed (%s); using rules", error)
+            return rewrite_by_rules(question, history)
+        candidate = reply.strip().split("\n")[0].strip("“”\"' ")
+        return candidate if 0 < len(candidate) <= 3 * len(previous) + 20 else rewrite_by_rules(question, history)
+
+    return rewrite

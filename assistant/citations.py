@@ -27,6 +27,7 @@ class Evidence:
     n: int
     passage: Passage
     record: SpeechRecord | None
+    similarity: float = 0.0  # cosine of the question to the passage
 
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.passage.text, self.passage.start)

@@ -58,7 +58,9 @@ class EvidenceRetriever(BaseRetriever):
         ranked = prioritise_exact(fused, self._exact_matches(query, filters))
         expanded = expand_neighbours(self.index, ranked[: self.k])
         records = self.index.speeches()
-        return [Evidence(n, p, records.get(p.speech_id)) for n, p in enumerate(expanded, start=1)]
+        similarity = self.index.similarities(query, [p.chunk_id for p in expanded])
+        return [Evidence(n, p, records.get(p.speech_id), similarity.get(p.chunk_id, 0.0))
+                for n, p in enumerate(expanded, start=1)]
 
     def _exact_matches(self, query: str, filters: SearchFilters | None) -> list[Chunk]:
         where = filters.where() if filters else None

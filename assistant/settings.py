@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     )
     answer_passages: int = Field(default=5, ge=1, le=20, description="Passages retrieved for an answer (before neighbour expansion).")
     min_answer_score: float = Field(
-        default=0.45, ge=0, le=1,
+        default=0.12, ge=0, le=1,
         description="Extractive backend: below this share of the question's weighted words in the best sentence, refuse (calibrated on the dev questions).",
     )
     openai_base_url: str | None = Field(default=None, description="Base URL of the OpenAI-compatible endpoint (e.g. http://localhost:8000/v1).")

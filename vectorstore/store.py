@@ -152,6 +152,14 @@ class SpeechIndex:
         rows = zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
         return [ScoredChunk(chunk_from_record(i, d, m), 1.0 - dist) for i, d, m, dist in rows]
 
+    def similarities(self, query: str, chunk_ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of the query to each chunk (vectors are unit length)."""
+        if not chunk_ids:
+            return {}
+        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        got = self._chunks.get(ids=chunk_ids, include=["embeddings"])
+        return {i: float(np.dot(np.asarray(e, dtype=np.float32), vector)) for i, e in zip(got["ids"], got["embeddings"])}
+
     def keyword_search(self, query: str, k: int = 10, allowed_ids: set[str] | None = None) -> list[ScoredChunk]:
         hits = self.keyword.search(query, k=k, allowed_ids=allowed_ids)
         chunks = {chunk.id: chunk for chunk in self.get_chunks([i for i, _ in hits])}

@@ -1,0 +1,109 @@
+"""Answer latency and retrieval quality, against the plain tutorial recipe.
+
+    .venv/bin/python -m bench.answer               # seeds, then seeds + the 341 scale texts as distractors
+    .venv/bin/python -m bench.answer --seeds-only
+
+Prints p50/p95 of ``search()`` and extractive ``ask()`` over the fixed
+questions, hit@1/hit@5/MRR@10 of our hybrid retrieval, and the same
+questions through the tutorial recipe (RecursiveCharacterTextSplitter
+500/50 over the raw files, langchain-chroma dense top-4, same embedder).
+Targets: ask() p95 < 300 ms on the seeds and < 1 s with distractors;
+hit@5 ≥ 0.95 with distractors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+
+from bench.common import QUESTIONS, SCALE_CORPUS, SEEDS, require, setup_logging, temporary_settings
+
+log = logging.getLogger("bench.answer")
+
+
+def percentiles(seconds: list[float]) -> str:
+    from assistant.evaluation import _percentile
+
+    return f"p50 {1000 * _percentile(seconds, 50):.0f} ms, p95 {1000 * _percentile(seconds, 95):.0f} ms"
+
+
+def timed(function, items) -> list[float]:
+    durations = []
+    for item in items:
+        started = time.perf_counter()
+        function(item)
+        durations.append(time.perf_counter() - started)
+    return durations
+
+
+def bench_ours(embeddings, questions, with_distractors: bool) -> None:
+    from assistant import factory
+    from assistant.evaluation import retrieval_scores
+
+    settings = temporary_settings(llm="extractive")
+    index = factory.build_index(settings, embeddings=embeddings)
+    paths = [SEEDS] + ([SCALE_CORPUS] if with_distractors else [])
+    factory.build_ingestor(settings, index).ingest(paths, progress=False)
+    assistant = factory.build_assistant(settings, embeddings=embeddings)
+    texts = [q.question for q in questions]
+    assistant.ask(texts[0])  # warm caches (BM25 model, query path)
+    label = "seeds + 341 distractors" if with_distractors else "seeds"
+    print(f"\n== ours on {label}: {index.chunk_count()} chunks")
+    print(f"search(): {percentiles(timed(lambda q: assistant.search(q, k=10), texts))}")
+    print(f"ask() extractive: {percentiles(timed(assistant.ask, texts))}")
+    scores = retrieval_scores(questions, lambda q: assistant.search(q, k=10))
+    print(f"hybrid retrieval: {scores.as_dict()}")
+
+
+def bench_tutorial(embeddings, questions) -> None:
+    """The recipe most tutorials show, on the same raw files and embedder."""
+    import chromadb
+    from langchain_chroma import Chroma
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from assistant.evaluation import retrieval_scores
+    from vectorstore.chroma import chroma_settings
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
+    texts, metadatas = [], []
+    for path in sorted(SEEDS.glob("*.txt")):
+        for piece in splitter.split_text(path.read_text("utf-8")):
+            texts.append(piece)
+            metadatas.append({"source": path.name})
+    client = chromadb.EphemeralClient(settings=chroma_settings())
+    store = Chroma.from_texts(texts, embedding=embeddings, metadatas=metadatas, client=client,
+                              collection_name="tutorial", collection_metadata={"hnsw:space": "cosine"})
+
+    def search(question: str):
+        return [_Hit(d.metadata["source"], d.page_content) for d in store.similarity_search(question, k=4)]
+
+    print(f"\n== tutorial recipe on seeds: {len(texts)} chunks (500/50 splitter, dense top-4)")
+    print(f"dense top-4 retrieval: {retrieval_scores(questions, search).as_dict()}")
+
+
+class _Hit:
+    def __init__(self, source: str, text: str):
+        self.source, self.text = source, text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds-only", action="store_true", help="skip the run with distractors")
+    args = parser.parse_args()
+    setup_logging()
+    if not require(QUESTIONS):
+        return
+    from assistant import factory
+    from assistant.evaluation import load_questions
+
+    questions = load_questions(QUESTIONS)
+    embeddings = factory.build_embeddings(temporary_settings())
+    bench_ours(embeddings, questions, with_distractors=False)
+    bench_tutorial(embeddings, questions)
+    if not args.seeds_only and require(SCALE_CORPUS):
+        bench_ours(embeddings, questions, with_distractors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
+
+import numpy as np
 
 from assistant.citations import Evidence, make_citation
 from assistant.evaluation import normalise
 from assistant.retrieval import quoted_terms
-from assistant.sentences import Sentence
+from assistant.sentences import Sentence, content_chars
 from assistant.types import Citation
 from vectorstore.keyword import tokenize
 from vectorstore.outline import heading_kind
@@ -27,12 +30,21 @@ QUESTION_WORDS = frozenset(
     "完整 表述 提法 叫 叫什么 为什么 比例 内容 哪 哪里 哪个 谁 哪天 主要 有 应该 需要".split()
 )
 _NUMBER = re.compile(r"\d")
-_WANTS_NUMBER = re.compile(r"多少|几|比例|百分之|率")
+_WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模")
+_WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
+_INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
+_INLINE_FIRST = re.compile(r"[，,：:]\s*(第一是|一是|首先|其一)")
+_COUNT = re.compile(r"([一二三四五六七八九十]|\d)(?:个|条|点|项|种|句)")
+LIST_REACH = 2500  # list items are looked for this many characters after the intro
+SHORT_SENTENCE = 16
 _LIST_INTRO = re.compile(r"[：:]$|(?:以下|如下|下面)|[一二三四五六七八九十两几\d]+(?:个|条|点|方面|项|种|句)")
 QUOTED_BONUS = 0.3  # the sentence holds a term the user quoted
 NUMBER_BONUS = 0.05  # a number, when the question asks for one
 RANK_PENALTY = 0.01  # per rank of the passage the sentence is in
 MAX_SENTENCES = 4
+SIMILARITY_PASSAGES = 3  # sentences of this many top passages are compared by meaning…
+SIMILARITY_SENTENCES = 16  # …at most this many (the best by word coverage)…
+SIMILARITY_CHARS = 120  # …each cut to this length (bounds the embedding time)
 MAX_LIST_ITEMS = 10
 ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
 
@@ -41,7 +53,17 @@ ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
 class ScoredSentence:
     evidence: Evidence
     sentence: Sentence
-    score: float
+    score: float  # coverage plus bonuses, for ranking
+    coverage: float  # share of the question's idf-weighted words the sentence holds
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When to refuse (calibrated on the dev questions plus tests/data/calibration_unanswerable.jsonl)."""
+
+    coverage: float = 0.25  # a sentence this covered answers a non-number question…
+    similarity: float = 0.90  # …and so does one this close in meaning (paraphrases)
+    number_coverage: float = 0.30  # a "how much" question needs a sentence with a number and this coverage
 
 
 class ExtractiveAnswerer:
@@ -49,9 +71,10 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, idf: Callable[[list[str]], dict[str, float]], min_score: float):
+    def __init__(self, idf: Callable[[list[str]], dict[str, float]], embeddings, thresholds: Thresholds):
         self.idf = idf
-        self.min_score = min_score
+        self.embeddings = embeddings  # for paraphrases: sentence similarity, only when words do not match
+        self.thresholds = thresholds
 
     def stream(self, question: str, evidences: list[Evidence]):
         """The answer text as one delta, then (text, citations) or None."""
@@ -63,14 +86,34 @@ class ExtractiveAnswerer:
     def answer(self, question: str, evidences: list[Evidence]) -> tuple[str, list[Citation]] | None:
         """(text with [n] markers, citations), or None when nothing answers the question."""
         scored = self.score_sentences(question, evidences)
-        if not scored or scored[0].score < self.min_score:
-            return None
-        chosen = self._choose(scored)
-        return _compose(chosen)
+        best = self.best_supported(question, scored)
+        return _compose(self._choose(best, scored, question)) if best else None
 
-    def best_score(self, question: str, evidences: list[Evidence]) -> float:
-        scored = self.score_sentences(question, evidences)
-        return scored[0].score if scored else 0.0
+    def best_supported(self, question: str, scored: list[ScoredSentence]) -> ScoredSentence | None:
+        """The sentence to build the answer on, or None when the passages do not answer."""
+        if not scored:
+            return None
+        if _WANTS_NUMBER.search(question):
+            numeric = [s for s in scored if _NUMBER.search(s.sentence.text)
+                       and s.coverage >= self.thresholds.number_coverage]
+            return numeric[0] if numeric else None
+        if scored[0].coverage >= self.thresholds.coverage:
+            return scored[0]
+        closest, similarity = self.closest_in_meaning(question, scored)
+        return closest if similarity >= self.thresholds.similarity else None
+
+    def closest_in_meaning(self, question: str, scored: list[ScoredSentence]) -> tuple[ScoredSentence | None, float]:
+        """The sentence of the top passages nearest the question by embedding, and its cosine."""
+        candidates = [s for s in scored if s.evidence.n <= SIMILARITY_PASSAGES and len(s.sentence.text) >= 6]
+        candidates = candidates[:SIMILARITY_SENTENCES]
+        if not candidates or self.embeddings is None:
+            return None, 0.0
+        query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        texts = [c.sentence.text[:SIMILARITY_CHARS] for c in candidates]
+        vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+        similarities = vectors @ query
+        best = int(similarities.argmax())
+        return candidates[best], float(similarities[best])
 
     def score_sentences(self, question: str, evidences: list[Evidence]) -> list[ScoredSentence]:
         """Every candidate sentence, best first: weighted coverage of the question's words, plus bonuses."""
@@ -84,22 +127,28 @@ class ExtractiveAnswerer:
             for sentence in evidence.sentences():
                 if _is_title(sentence, evidence):
                     continue
-                tokens = set(tokenize(sentence.text))
+                tokens = sentence_tokens(sentence.text)
                 coverage = sum(w for t, w in weights.items() if t in tokens) / total
                 bonus = QUOTED_BONUS * any(term in normalise(sentence.text) for term in quoted)
                 bonus += NUMBER_BONUS if wants_number and _NUMBER.search(sentence.text) else 0.0
-                scored.append(ScoredSentence(evidence, sentence, coverage + bonus - RANK_PENALTY * rank))
+                scored.append(ScoredSentence(evidence, sentence, coverage + bonus - RANK_PENALTY * rank, coverage))
         return sorted(scored, key=lambda s: -s.score)
 
-    def _choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
-        best = scored[0]
-        chosen = [best] + list_items(best)
-        for candidate in scored[1:]:
-            if len(chosen) >= MAX_SENTENCES + len(list_items(best)) or candidate.score < ALSO_SHARE * best.score:
+    def _choose(self, best: ScoredSentence, scored: list[ScoredSentence], question: str) -> list[ScoredSentence]:
+        evidences = list(dict.fromkeys(s.evidence for s in scored))
+        chosen = [best] + continuation(best, evidences) + byline(question, best, evidences)
+        for candidate in scored:
+            if len(chosen) >= MAX_SENTENCES or candidate.score < ALSO_SHARE * best.score:
                 break
             if not _overlaps(candidate, chosen):
                 chosen.append(candidate)
         return chosen
+
+
+@lru_cache(maxsize=50_000)
+def sentence_tokens(text: str) -> frozenset[str]:
+    """Keyword tokens of a sentence (cached: the same passages come back for many questions)."""
+    return frozenset(tokenize(text))
 
 
 def _is_title(sentence: Sentence, evidence: Evidence) -> bool:
@@ -108,30 +157,98 @@ def _is_title(sentence: Sentence, evidence: Evidence) -> bool:
     return bool(title) and sentence.text.strip() == title
 
 
-def list_items(intro: ScoredSentence) -> list[ScoredSentence]:
-    """When a sentence introduces an enumeration, the first sentence of each item after it."""
-    if not _LIST_INTRO.search(intro.sentence.text):
-        return []
-    following = [s for s in intro.evidence.sentences() if s.start >= intro.sentence.end]
-    items, kind = [], None
-    for sentence in following:
-        sentence_kind = heading_kind(sentence.text)
-        if sentence_kind is None:
-            if items and _starts_line(intro.evidence, sentence):
-                break
+def following(anchor: ScoredSentence, evidences: list[Evidence]) -> list[ScoredSentence]:
+    """Sentences after ``anchor`` in the same speech, across adjacent passages, in text order."""
+    seen: dict[int, ScoredSentence] = {}
+    for evidence in evidences:
+        if evidence.passage.speech_id != anchor.evidence.passage.speech_id:
             continue
-        kind = kind or sentence_kind
-        if sentence_kind != kind:
-            break
-        items.append(ScoredSentence(intro.evidence, sentence, intro.score))
-        if len(items) >= MAX_LIST_ITEMS:
-            break
-    return items if len(items) >= 2 else []
+        for sentence in evidence.sentences():
+            if sentence.start >= anchor.sentence.end and sentence.start not in seen:
+                seen[sentence.start] = ScoredSentence(evidence, sentence, anchor.score, anchor.coverage)
+    return [seen[start] for start in sorted(seen) if start - anchor.sentence.end <= LIST_REACH]
 
 
-def _starts_line(evidence: Evidence, sentence: Sentence) -> bool:
-    offset = sentence.start - evidence.passage.start
-    return offset == 0 or evidence.passage.text[offset - 1] == "\n"
+def continuation(best: ScoredSentence, evidences: list[Evidence]) -> list[ScoredSentence]:
+    """What must follow the best sentence: the items of a list it opens or belongs to, or the
+    sentence after a short topic sentence (「要鼓励全民招商。」 is followed by how)."""
+    after = following(best, evidences)
+    items = list_items(best, after)
+    if items:
+        return items
+    if len(content_chars(best.sentence.text)) < SHORT_SENTENCE and after:
+        return after[:1]
+    return []
+
+
+def list_items(intro: ScoredSentence, after: list[ScoredSentence]) -> list[ScoredSentence]:
+    """When a sentence opens (or is the first item of) an enumeration, the first sentence of each item."""
+    first_kind = first_item_kind(intro.sentence.text)
+    count = _stated_count(intro.sentence.text)
+    if not (first_kind or count or _LIST_INTRO.search(intro.sentence.text)):
+        return []
+    clauses = [s for s in after if _paragraph_of(s) == _paragraph_of(intro)]
+    if count and not first_kind and len(clauses) >= count - 1:  # 「四个必须，…；…；…」
+        return clauses[: count - 1]
+    starts = [i for i, s in enumerate(after[:3]) if item_kind(s.sentence.text)]
+    if not starts and not first_kind:
+        return []
+    items = [s for s in after if item_kind(s.sentence.text)]
+    kind = first_kind or item_kind(items[0].sentence.text)
+    same = []
+    for item in items:
+        if item_kind(item.sentence.text) != kind:
+            break
+        same.append(item)
+    return same[:MAX_LIST_ITEMS] if len(same) >= (1 if first_kind else 2) else []
+
+
+def item_kind(text: str) -> str | None:
+    """The enumeration marker a sentence starts with (一、 1、 一是 第一是 首先…)."""
+    kind = heading_kind(text)
+    if kind:
+        return kind
+    match = _INLINE_ITEM.match(text.lstrip())
+    return match.lastgroup if match else None
+
+
+def first_item_kind(text: str) -> str | None:
+    """The kind of list a sentence starts: it opens with 一、/1、/一是…, or says 「…，第一是…」."""
+    kind = item_kind(text)
+    if kind:
+        return kind
+    match = _INLINE_FIRST.search(text)
+    return item_kind(match.group(1)) if match else None
+
+
+def _stated_count(text: str) -> int:
+    match = _COUNT.search(text)
+    if not match:
+        return 0
+    value = match.group(1)
+    return int(value) if value.isdigit() else "一二三四五六七八九十".find(value) + 1
+
+
+def _paragraph_of(item: ScoredSentence) -> int | None:
+    """Offset of the line a sentence is on (sentences of one paragraph share it)."""
+    text, offset = item.evidence.passage.text, item.sentence.start - item.evidence.passage.start
+    return item.evidence.passage.start + text.rfind("\n", 0, offset) + 1
+
+
+def byline(question: str, best: ScoredSentence, evidences: list[Evidence]) -> list[ScoredSentence]:
+    """For who/when questions, the header line that states the speaker or date."""
+    record = best.evidence.record
+    if not _WHO_WHEN.search(question) or record is None:
+        return []
+    wanted = [value for value in (record.speaker, _chinese_date(record.date)) if value]
+    return [ScoredSentence(e, s, best.score, best.coverage) for e in evidences
+            if e.passage.speech_id == best.evidence.passage.speech_id
+            for s in e.sentences() if any(value in s.text for value in wanted)][:1]
+
+
+def _chinese_date(date: str | None) -> str | None:
+    parts = (date or "").split("-")
+    return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日" if len(parts) == 3 else None
 
 
 def _overlaps(candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:

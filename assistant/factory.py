@@ -69,9 +69,11 @@ def build_rewriter(settings: Settings, chat_model=None):
 
 def build_answerer(settings: Settings, index, chat_model=None):
     if chat_model is None:
-        from assistant.extractive import ExtractiveAnswerer
+        from assistant.extractive import ExtractiveAnswerer, Thresholds
 
-        return ExtractiveAnswerer(index.keyword.idf, settings.min_answer_score)
+        thresholds = Thresholds(settings.min_answer_coverage, settings.min_answer_similarity,
+                                settings.min_number_coverage)
+        return ExtractiveAnswerer(index.keyword.idf, index.embeddings, thresholds)
     from assistant.generative import GenerativeAnswerer
 
     return GenerativeAnswerer(chat_model, settings.llm, settings.llm_context_chars)

@@ -24,7 +24,8 @@ from vectorstore.types import Chunk, Passage
 _QUOTED = re.compile(r"[“\"「『‘']([^”\"」』’']{2,24})[”\"」』’']")
 _NUMBER_SLOGAN = re.compile(r"(?<![\d.])\d{5,}(?![\d.%年万亿元])")
 _LIST_INTRO = re.compile(r"[：:]\s*$")
-EXACT_BOOST = 3  # exact matches are moved ahead of at most this many fused results
+EXACT_BOOST = 3
+MAX_FOLLOW = 3  # chunks an enumeration may be followed into  # exact matches are moved ahead of at most this many fused results
 
 
 def quoted_terms(question: str) -> list[str]:
@@ -85,20 +86,33 @@ def prioritise_exact(fused: list[Passage], exact: list[Chunk]) -> list[Passage]:
 
 
 def expand_neighbours(index: SpeechIndex, passages: list[Passage]) -> list[Passage]:
-    """Add the chunk after a passage whose enumeration runs on into it (and before, when it began earlier)."""
+    """Add the chunks an enumeration runs on into (up to MAX_FOLLOW after a passage), and the
+    chunk before a passage that starts mid-list."""
     seen = {p.chunk_id for p in passages}
     result: list[Passage] = []
     for passage in passages:
-        before, after = _neighbour_ids(passage.chunk_id)
-        neighbours = {c.id: c for c in index.get_chunks([i for i in (before, after) if i and i not in seen])}
-        if before in neighbours and _continues_list(neighbours[before].text, passage.text):
-            result.append(chunk_passage(neighbours[before], passage.score * 0.99, passage))
-            seen.add(before)
+        before = _unseen_chunk(index, _neighbour_ids(passage.chunk_id)[0], seen)
+        if before is not None and _continues_list(before.text, passage.text):
+            result.append(chunk_passage(before, passage.score * 0.99, passage))
         result.append(passage)
-        if after in neighbours and _continues_list(passage.text, neighbours[after].text):
-            result.append(chunk_passage(neighbours[after], passage.score * 0.99, passage))
-            seen.add(after)
+        last, text = passage.chunk_id, passage.text
+        for _ in range(MAX_FOLLOW):
+            after = _unseen_chunk(index, _neighbour_ids(last)[1], seen)
+            if after is None or not _continues_list(text, after.text):
+                break
+            result.append(chunk_passage(after, passage.score * 0.99, passage))
+            last, text = after.id, after.text
     return result
+
+
+def _unseen_chunk(index: SpeechIndex, chunk_id: str | None, seen: set[str]) -> Chunk | None:
+    """The chunk with this id, unless it is already taken (then None); marks it taken."""
+    if not chunk_id or chunk_id in seen:
+        return None
+    chunks = index.get_chunks([chunk_id])
+    if chunks:
+        seen.add(chunk_id)
+    return chunks[0] if chunks else None
 
 
 def _neighbour_ids(chunk_id: str) -> tuple[str | None, str | None]:

@@ -58,9 +58,17 @@ class Settings(BaseSettings):
         description="Answer backend: extractive (no model), local (Qwen2.5 1.5B GGUF via llama.cpp), openai (any OpenAI-compatible endpoint).",
     )
     answer_passages: int = Field(default=5, ge=1, le=20, description="Passages retrieved for an answer (before neighbour expansion).")
-    min_answer_score: float = Field(
-        default=0.12, ge=0, le=1,
-        description="Extractive backend: below this share of the question's weighted words in the best sentence, refuse (calibrated on the dev questions).",
+    min_answer_coverage: float = Field(
+        default=0.25, ge=0, le=1,
+        description="Extractive backend: a sentence holding this share of the question's idf-weighted words answers it.",
+    )
+    min_answer_similarity: float = Field(
+        default=0.90, ge=0, le=1,
+        description="Extractive backend: failing that, a sentence this close in meaning (cosine) answers it; else refuse.",
+    )
+    min_number_coverage: float = Field(
+        default=0.30, ge=0, le=1,
+        description="Extractive backend: a 'how much' question needs a sentence with a number and this word coverage.",
     )
     openai_base_url: str | None = Field(default=None, description="Base URL of the OpenAI-compatible endpoint (e.g. http://localhost:8000/v1).")
     openai_model: str | None = Field(default=None, description="Model name at the OpenAI-compatible endpoint.")

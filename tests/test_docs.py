@@ -18,3 +18,4 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
     readme = (REPO / "README.md").read_text("utf-8")
     assert "./run.sh" in readme and "./test.sh" in readme
     assert (REPO / ".ci" / "run").read_text().strip().splitlines()[-1] == "./test.sh"
+    assert "POLICYQA_SLOW_TESTS" in readme

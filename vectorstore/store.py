@@ -83,6 +83,7 @@ class SpeechIndex:
         self.keyword_dir = keyword_dir
         self._chunks = self._open_collection(self._names[0])
         self._speeches = self._open_collection(self._names[1])
+        self._records: dict[str, SpeechRecord] | None = None
         self.keyword = _open_keyword(keyword_dir)
         if len(self.keyword) != self._chunks.count():
             self.sync_keyword()
@@ -113,12 +114,15 @@ class SpeechIndex:
 
     # -- reading -----------------------------------------------------------
     def speeches(self) -> dict[str, SpeechRecord]:
-        """Every committed speech, by id."""
-        records = {}
-        for ids, metadatas, _ in self._pages(self._speeches, ["metadatas"]):
-            for speech_id, meta in zip(ids, metadatas):
-                records[speech_id] = record_from_metadata(speech_id, meta)
-        return records
+        """Every committed speech, by id (cached; reloaded after a write or when the count changes)."""
+        count = self._speeches.count()
+        if self._records is None or len(self._records) != count:
+            records = {}
+            for ids, metadatas, _ in self._pages(self._speeches, ["metadatas"]):
+                for speech_id, meta in zip(ids, metadatas):
+                    records[speech_id] = record_from_metadata(speech_id, meta)
+            self._records = records
+        return dict(self._records)
 
     def speech_chunks(self, speech_id: str) -> list[Chunk]:
         """A speech's chunks in text order: together they hold all its text but blank lines."""
@@ -183,6 +187,7 @@ class SpeechIndex:
     # -- writing -----------------------------------------------------------
     def put_speeches(self, items: list[tuple[Speech, list[Chunk], np.ndarray, SpeechRecord]]) -> None:
         """Store speeches' chunks and records, a batch at a time (the protocol in the module docstring)."""
+        self._records = None
         new_ids = {c.id for _, chunks, _, _ in items for c in chunks}
         old_ids = {i for speech, _, _, _ in items for i in self.chunk_ids(where={"speech_id": speech.id})} - new_ids
         chunks = [(c, speech, record) for speech, cs, _, record in items for c in cs]
@@ -200,6 +205,7 @@ class SpeechIndex:
         self.keyword.upsert([c.id for c, _, _ in chunks], [c.text for c, _, _ in chunks])
 
     def remove_speeches(self, speech_ids: Iterable[str]) -> None:
+        self._records = None
         for speech_id in speech_ids:
             ids = self.chunk_ids(where={"speech_id": speech_id})
             self._speeches.delete(ids=[speech_id])

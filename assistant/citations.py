@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.sentences import Sentence, overlap, split_sentences
+from assistant.sentences import Sentence, content_chars, overlap, split_sentences
 from assistant.types import Citation
 from vectorstore.store import SpeechRecord
 from vectorstore.types import Passage
@@ -70,6 +70,8 @@ def cite_generated(answer: str, evidences: list[Evidence]) -> tuple[str, list[Ci
     parts = []
     for sentence in split_sentences(answer):
         claim = _MARKER.sub("", sentence.text)
+        if not content_chars(claim):  # a bare marker says nothing: drop it
+            continue
         numbers = [int(n) for group in _MARKER.findall(sentence.text) for n in re.split(r"\D+", group) if n]
         targets = [by_n[n] for n in numbers if n in by_n] or _supporting(claim, evidences)
         markers = [_cite(claim, e, citations, keys) for e in targets]

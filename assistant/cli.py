@@ -149,7 +149,7 @@ def cmd_search(args, settings) -> int:
     from vectorstore.search import SearchFilters
 
     filters = SearchFilters(speaker=args.speaker, place=args.place, date_from=args.date_from, date_to=args.date_to)
-    passages = factory.build_searcher(factory.build_index(settings)).search(
+    passages = factory.build_searcher(factory.build_index(settings), settings).search(
         args.query, k=args.k, mode=args.mode, filters=filters)
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))

@@ -42,8 +42,8 @@ QUOTED_BONUS = 0.3  # the sentence holds a term the user quoted
 NUMBER_BONUS = 0.05  # a number, when the question asks for one
 RANK_PENALTY = 0.01  # per rank of the passage the sentence is in
 MAX_SENTENCES = 4
-SIMILARITY_PASSAGES = 3  # sentences of this many top passages are compared by meaning…
-SIMILARITY_SENTENCES = 16  # …at most this many (the best by word coverage)…
+SIMILARITY_PASSAGES = 4  # sentences of this many top passages are compared by meaning…
+PER_PASSAGE = 5  # …at most this many from each (the best by word coverage)…
 SIMILARITY_CHARS = 120  # …each cut to this length (bounds the embedding time)
 MAX_LIST_ITEMS = 10
 ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
@@ -77,10 +77,12 @@ class ExtractiveAnswerer:
         self.thresholds = thresholds
 
     def stream(self, question: str, evidences: list[Evidence]):
-        """The answer text as one delta, then (text, citations) or None."""
+        """The answer text a line at a time, then (text, citations) or None."""
         result = self.answer(question, evidences)
         if result:
-            yield result[0]
+            lines = result[0].split("\n")
+            for number, line in enumerate(lines):
+                yield line + ("\n" if number < len(lines) - 1 else "")
         yield result
 
     def answer(self, question: str, evidences: list[Evidence]) -> tuple[str, list[Citation]] | None:
@@ -104,8 +106,13 @@ class ExtractiveAnswerer:
 
     def closest_in_meaning(self, question: str, scored: list[ScoredSentence]) -> tuple[ScoredSentence | None, float]:
         """The sentence of the top passages nearest the question by embedding, and its cosine."""
-        candidates = [s for s in scored if s.evidence.n <= SIMILARITY_PASSAGES and len(s.sentence.text) >= 6]
-        candidates = candidates[:SIMILARITY_SENTENCES]
+        per_passage: dict[int, int] = {}
+        candidates = []
+        for item in scored:  # best-covered sentences first, a few from each top passage
+            n = item.evidence.n
+            if n <= SIMILARITY_PASSAGES and len(item.sentence.text) >= 6 and per_passage.get(n, 0) < PER_PASSAGE:
+                per_passage[n] = per_passage.get(n, 0) + 1
+                candidates.append(item)
         if not candidates or self.embeddings is None:
             return None, 0.0
         query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)

@@ -50,10 +50,11 @@ def build_ingestor(settings: Settings, index):
                     max_bytes=settings.max_file_bytes)
 
 
-def build_searcher(index):
+def build_searcher(index, settings: Settings | None = None):
     from vectorstore.search import Searcher
 
-    return Searcher(index)
+    weight = settings.keyword_weight if settings is not None else Settings.model_fields["keyword_weight"].default
+    return Searcher(index, dense_weight=1.0, keyword_weight=weight)
 
 
 def build_rewriter(settings: Settings, chat_model=None):
@@ -106,7 +107,7 @@ def build_assistant(settings: Settings | None = None, *, embeddings=None, client
     index = build_index(settings, embeddings=embeddings, client=client)
     ensure_default_corpus(settings, index)
     chat_model = chat_model if chat_model is not None else build_chat_model(settings)
-    searcher = build_searcher(index)
+    searcher = build_searcher(index, settings)
     retriever = EvidenceRetriever(index=index, searcher=searcher, k=settings.answer_passages)
     return Assistant(settings, index, searcher, retriever, build_answerer(settings, index, chat_model),
                      build_rewriter(settings, chat_model), ingestor=build_ingestor(settings, index))

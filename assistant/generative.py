@@ -63,9 +63,16 @@ class GenerativeAnswerer:
     """Answers with a chat model (local llama.cpp or an OpenAI-compatible endpoint)."""
 
     def __init__(self, chat_model, name: str, context_chars: int):
+        self.chat_model = chat_model
         self.chain = ANSWER_PROMPT | chat_model
         self.name = name
         self.context_chars = context_chars
+
+    def warm_up(self) -> None:
+        """Load a local model's weights now rather than at the first question."""
+        load = getattr(self.chat_model, "load", None)
+        if callable(load):
+            load()
 
     def stream(self, question: str, evidences: list[Evidence]) -> Iterator:
         """Text deltas, then (text, citations) — or None when the answer is a refusal or unsupported."""

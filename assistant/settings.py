@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(
         default=DEFAULT_MAX_CHARS, ge=80, le=4000, description="Largest chunk, in characters."
     )
+    keyword_weight: float = Field(
+        default=8.0, gt=0,
+        description="Weight of the BM25 ranking against the dense one (1.0) in hybrid fusion; tuned on the dev questions with and without distractors.",
+    )
     max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are skipped.")
     log_level: str = Field(default="INFO", description="Logging level (DEBUG, INFO, WARNING...).")
     llm: Literal["extractive", "local", "openai"] = Field(

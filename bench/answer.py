@@ -1,7 +1,7 @@
 """Answer latency and retrieval quality, against the plain tutorial recipe.
 
     .venv/bin/python -m bench.answer               # seeds, then seeds + the 341 scale texts as distractors
-    .venv/bin/python -m bench.answer --seeds-only
+    .venv/bin/python -m bench.answer --seeds-only --local-llm 5   # + the local LLM's time to first token
 
 Prints p50/p95 of ``search()`` and extractive ``ask()`` over the fixed
 questions, hit@1/hit@5/MRR@10 of our hybrid retrieval, and the same
@@ -82,6 +82,26 @@ def bench_tutorial(embeddings, questions) -> None:
     print(f"dense top-4 retrieval: {retrieval_scores(questions, search).as_dict()}")
 
 
+def bench_local_first_token(embeddings, questions, count: int) -> None:
+    """Time to the first streamed token of the local LLM backend (model load not counted)."""
+    from assistant import factory
+
+    settings = temporary_settings(llm="local")
+    assistant = factory.build_assistant(settings, embeddings=embeddings)
+    assistant.answerer.warm_up()
+    firsts, totals = [], []
+    for question in [q.question for q in questions if q.answerable][:count]:
+        started = time.perf_counter()
+        first = None
+        for item in assistant.stream(question):
+            if first is None and isinstance(item, str):
+                first = time.perf_counter() - started
+        firsts.append(first if first is not None else time.perf_counter() - started)
+        totals.append(time.perf_counter() - started)
+    print(f"\n== local LLM on seeds, {len(firsts)} questions: first token {percentiles(firsts)}; "
+          f"whole answer {percentiles(totals)}")
+
+
 class _Hit:
     def __init__(self, source: str, text: str):
         self.source, self.text = source, text
@@ -90,6 +110,8 @@ class _Hit:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds-only", action="store_true", help="skip the run with distractors")
+    parser.add_argument("--local-llm", type=int, default=0, metavar="N",
+                        help="also time the local LLM's first token on N questions (needs the local extra)")
     args = parser.parse_args()
     setup_logging()
     if not require(QUESTIONS):
@@ -103,6 +125,8 @@ def main() -> None:
     bench_tutorial(embeddings, questions)
     if not args.seeds_only and require(SCALE_CORPUS):
         bench_ours(embeddings, questions, with_distractors=True)
+    if args.local_llm:
+        bench_local_first_token(embeddings, questions, args.local_llm)
 
 
 if __name__ == "__main__":

@@ -36,12 +36,10 @@ def bench_ingest(paths, label: str) -> None:
     from vectorstore.store import directory_size
 
     settings = temporary_settings()
-    started = time.perf_counter()
     index = factory.build_index(settings)
-    load_seconds = time.perf_counter() - started
     report, seconds = timed_ingest(settings, index, paths)
     chunks = index.chunk_count()
-    print(f"\n== ingest {label} (model load {load_seconds:.1f} s, not counted)")
+    print(f"\n== ingest {label} (seconds include loading the embedding model when this process first needs it)")
     print(f"speeches {len(index.speeches())}, chunks {chunks}, characters {characters(index):,}")
     print(f"seconds {seconds:.1f}, chunks/s {chunks / seconds:.1f}, peak RSS {peak_rss_mb():.0f} MB, "
           f"index on disk {directory_size(settings.index_dir) / 2**20:.1f} MB")

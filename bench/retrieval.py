@@ -23,7 +23,7 @@ def evaluate(settings, embeddings, questions, with_distractors: bool) -> dict[st
     index = factory.build_index(settings, embeddings=embeddings)
     paths = [SEEDS] + ([SCALE_CORPUS] if with_distractors else [])
     factory.build_ingestor(settings, index).ingest(paths, progress=False)
-    searcher = factory.build_searcher(index)
+    searcher = factory.build_searcher(index, settings)
     results = {}
     for mode in MODES:
         scores = retrieval_scores(questions, lambda q, m=mode: searcher.search(q, k=10, mode=m))

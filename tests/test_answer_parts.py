@@ -68,6 +68,8 @@ def test_generated_markers_are_checked():
     assert citations and text.endswith("[1]") and "[3]" not in text
     text, citations = cite_generated("今年要大力发展新能源汽车产业。", [evidence()])
     assert citations == [] and "[" not in text
+    text, citations = cite_generated("[1]", [evidence()])
+    assert citations == [] and text == ""
 
 
 def test_overlap_is_directional():

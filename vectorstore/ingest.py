@@ -19,7 +19,7 @@ from vectorstore.chunking import chunk_speech
 from vectorstore.errors import InputError
 from vectorstore.loaders import discover, load_file
 from vectorstore.speeches import content_hash, speeches_from_document
-from vectorstore.store import SpeechIndex, SpeechRecord
+from vectorstore.store import SpeechIndex, SpeechRecord, indexed_text
 from vectorstore.types import Chunk, Speech
 
 log = logging.getLogger(__name__)
@@ -52,12 +52,6 @@ class PendingSpeech:
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def passage_text(chunk: Chunk, speech: Speech) -> str:
-    """What is embedded for a chunk: its speech title and section give it context."""
-    context = " ".join(part for part in (speech.title or speech.meeting, chunk.section) if part)
-    return f"{context}\n{chunk.text}" if context else chunk.text
 
 
 class Ingestor:
@@ -132,7 +126,8 @@ class Ingestor:
         total = sum(len(item.chunks) for item in pending)
         with _progress(total, "embedding", progress) as bar:
             for batch in _batches(pending, _BATCH_CHUNKS):
-                texts = [passage_text(c, item.speech) for item in batch for c in item.chunks]
+                texts = [indexed_text(c.text, item.speech.title or item.speech.meeting, c.section)
+                         for item in batch for c in item.chunks]
                 vectors = np.asarray(self.index.embeddings.embed_documents(texts), dtype=np.float32)
                 bounds = np.cumsum([0] + [len(item.chunks) for item in batch])
                 self.index.put_speeches([(item.speech, item.chunks, vectors[a:b], item.record)

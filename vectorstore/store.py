@@ -202,7 +202,8 @@ class SpeechIndex:
         if old_ids:
             self._chunks.delete(ids=sorted(old_ids))
         self.keyword.delete(old_ids)
-        self.keyword.upsert([c.id for c, _, _ in chunks], [c.text for c, _, _ in chunks])
+        self.keyword.upsert([c.id for c, _, _ in chunks],
+                            [indexed_text(c.text, speech.title or speech.meeting, c.section) for c, speech, _ in chunks])
 
     def remove_speeches(self, speech_ids: Iterable[str]) -> None:
         self._records = None
@@ -235,11 +236,20 @@ class SpeechIndex:
         if stale:
             self.keyword.delete(stale)
         for start in range(0, len(missing), _GET_PAGE):
-            chunks = self.get_chunks(missing[start:start + _GET_PAGE])
-            self.keyword.upsert([c.id for c in chunks], [c.text for c in chunks])
+            got = self._chunks.get(ids=missing[start:start + _GET_PAGE], include=["documents", "metadatas"])
+            texts = [indexed_text(text, meta.get("title") or meta.get("meeting"), meta.get("section", ""))
+                     for text, meta in zip(got["documents"], got["metadatas"])]
+            self.keyword.upsert(got["ids"], texts)
         if stale or missing:
             log.info("keyword index re-synced: %d added, %d removed", len(missing), len(stale))
             self.keyword.save()
+
+
+def indexed_text(text: str, title: str | None, section: str) -> str:
+    """What is embedded and keyword-indexed for a chunk: its speech title (or meeting) and
+    section path give it context; the stored text stays the exact span."""
+    context = " ".join(part for part in (title, section) if part)
+    return f"{context}\n{text}" if context else text
 
 
 def _open_keyword(directory: Path) -> KeywordIndex:

@@ -33,7 +33,7 @@ def run_eval(tmp_path_factory):
 
     def run(questions: Path, *options: str, llm: str = "extractive") -> tuple[int, dict, str]:
         report = tmp_path_factory.mktemp("report")
-        env = dict(os.environ, POLICYQA_INDEX_DIR=str(index_dir), POLICYQA_LLM=llm)
+        env = dict(os.environ, POLICYQA_INDEX_DIR=str(index_dir), POLICYQA_LLM=llm, POLICYQA_LLM_TEMPERATURE="0")
         done = subprocess.run([str(POLICYQA), "eval", str(questions), "--report-dir", str(report), *options],
                               env=env, capture_output=True, text=True, timeout=3600)
         assert "Traceback" not in done.stderr, done.stderr[-3000:]
@@ -63,9 +63,9 @@ def test_thresholds_fail_the_command(run_eval):
 @pytest.mark.slow
 def test_local_llm_backend(run_eval):
     """Quotes stay verbatim whatever the model writes. The quality floors guard the measured
-    level (2026-11-22: coverage 0.55, support 0.64, refusal accuracy 0.66: the 1.5B model
-    refuses a third of the answerable questions), not the targets."""
+    level (2026-11-22, two runs: coverage 0.55/0.52, support 0.64/0.58, refusal accuracy
+    0.66/0.60: the 1.5B model refuses a third of the answerable questions), not the targets."""
     pytest.importorskip("xllamacpp", reason="the local LLM extra is not installed (pip install -e '.[local]')")
     code, summary, output = run_eval(QUESTIONS, "--min-exactness", "1.0", "--min-hit5", "0.97",
-                                     "--min-support", "0.5", "--min-coverage", "0.4", llm="local")
+                                     "--min-support", "0.45", "--min-coverage", "0.35", llm="local")
     assert code == 0, output

@@ -156,8 +156,8 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
         "citation_support": _mean([1.0 if r.supported else 0.0 for r in answerable if r.supported is not None]),
         "citation_exactness": sum(r.exact_quotes for r in results) / quotes if quotes else 1.0,
         "refusal_accuracy": _mean([1.0 if r.refusal_correct else 0.0 for r in results]),
-        "p50_seconds": _percentile([r.seconds for r in results], 50),
-        "p95_seconds": _percentile([r.seconds for r in results], 95),
+        "p50_seconds": percentile([r.seconds for r in results], 50),
+        "p95_seconds": percentile([r.seconds for r in results], 95),
     }
 
 
@@ -165,7 +165,7 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 1.0
 
 
-def _percentile(values: Sequence[float], q: float) -> float:
+def percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)

@@ -23,9 +23,9 @@ log = logging.getLogger("bench.answer")
 
 
 def percentiles(seconds: list[float]) -> str:
-    from assistant.evaluation import _percentile
+    from assistant.evaluation import percentile
 
-    return f"p50 {1000 * _percentile(seconds, 50):.0f} ms, p95 {1000 * _percentile(seconds, 95):.0f} ms"
+    return f"p50 {1000 * percentile(seconds, 50):.0f} ms, p95 {1000 * percentile(seconds, 95):.0f} ms"
 
 
 def timed(function, items) -> list[float]:

@@ -189,7 +189,8 @@ class SpeechIndex:
         """Store speeches' chunks and records, a batch at a time (the protocol in the module docstring)."""
         self._records = None
         new_ids = {c.id for _, chunks, _, _ in items for c in chunks}
-        old_ids = {i for speech, _, _, _ in items for i in self.chunk_ids(where={"speech_id": speech.id})} - new_ids
+        speech_ids = [speech.id for speech, _, _, _ in items]
+        old_ids = self.chunk_ids(where={"speech_id": {"$in": speech_ids}}) - new_ids  # one query per batch
         chunks = [(c, speech, record) for speech, cs, _, record in items for c in cs]
         if chunks:
             self._chunks.upsert(ids=[c.id for c, _, _ in chunks],

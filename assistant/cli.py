@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index(commands)
     _add_ask(commands)
     _add_eval(commands)
+    _add_serve(commands)
     return parser
 
 
@@ -103,6 +104,13 @@ def _add_eval(commands) -> None:
                            ("citation support", "min-support"), ("citation exactness", "min-exactness"),
                            ("refusal accuracy", "min-refusal")):
         sub.add_argument(f"--{option}", type=float, help=f"exit 1 when {metric} is below this")
+
+
+def _add_serve(commands) -> None:
+    sub = _command(commands, "serve", cmd_serve, "web chat at / plus the HTTP and OpenAI-compatible API")
+    sub.add_argument("--host", help="address to listen on (default: POLICYQA_HOST, 127.0.0.1)")
+    sub.add_argument("--port", type=int, help="port (default: POLICYQA_PORT, 7860)")
+    sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
 
 
 # -- handlers ----------------------------------------------------------------
@@ -188,10 +196,6 @@ def index_info(index, settings) -> dict:
     }
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _assistant(settings, llm: str | None):
     from assistant import factory
 
@@ -226,3 +230,16 @@ def cmd_eval(args, settings) -> int:
     for failure in failures:
         print(f"below threshold: {failure}")
     return 1 if failures else 0
+
+
+def cmd_serve(args, settings) -> int:
+    from assistant.web.server import serve
+
+    if args.llm:
+        settings = settings.model_copy(update={"llm": args.llm})
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from assistant.citations import Evidence
-from assistant.types import REFUSAL, Answer, RelatedPassage
+from assistant.types import REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo
 from vectorstore.search import SearchFilters
 from vectorstore.types import Passage
 
@@ -63,9 +63,33 @@ class Assistant:
                     result = item
         yield self._answer(question, query, evidences, result)
 
-    def speeches(self) -> list:
-        """Indexed speeches (SpeechRecord: id, source, title, speaker, date, places, chunk_count…)."""
-        return sorted(self.index.speeches().values(), key=lambda record: record.id)
+    def warm_up(self) -> None:
+        """Load the embedder (and a local LLM) now, so the first question does not wait for them."""
+        try:
+            with self.compute:
+                self.searcher.search("预热", k=1, mode="dense")
+                warm = getattr(self.answerer, "warm_up", None)
+                if callable(warm):
+                    warm()
+        except Exception as error:  # the first real question will report it properly
+            log.warning("warm-up failed: %s", error)
+
+    def speeches(self) -> list[SpeechInfo]:
+        """Indexed speeches (id, source, title, speaker, date, places, chunk_count…), by id."""
+        records = sorted(self.index.speeches().values(), key=lambda record: record.id)
+        return [SpeechInfo.from_record(record) for record in records]
+
+    def status(self) -> dict:
+        """What a health check reports: the backend and what the index holds."""
+        return {"backend": self.backend, "speeches": len(self.index.speeches()),
+                "chunks": self.index.chunk_count(), "embedding_model": self.index.identity.embedding_model}
+
+    def add_files(self, uploads: list, progress: bool = False) -> IngestOutcome:
+        """Keep uploaded files (assistant.uploads.Upload) in the upload folder and index them now."""
+        from assistant.uploads import store
+
+        paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes)
+        return IngestOutcome.from_report(self.ingest(paths, progress=progress))
 
     def ingest(self, paths: Iterable[str | Path], prune: bool = False, progress: bool = False):
         """Index files or folders (incremental); returns the IngestReport."""
@@ -73,13 +97,23 @@ class Assistant:
             return self.ingestor.ingest(paths, prune=prune, progress=progress)
 
     def delete_speech(self, speech_id: str) -> None:
-        from vectorstore.errors import InputError
+        from vectorstore.errors import NotFoundError
 
         if speech_id not in self.index.speeches():
-            raise InputError(f"no indexed speech has the id {speech_id!r}; list them with `policyqa speeches`")
+            raise NotFoundError(f"no indexed speech has the id {speech_id!r}; list them with `policyqa speeches`")
         with self.compute:
+            record = self.index.speeches()[speech_id]
             self.index.remove_speeches([speech_id])
             self.index.save()
+        self._forget_upload(record)
+
+    def _forget_upload(self, record) -> None:
+        """An uploaded file goes once none of its speeches is indexed (else a re-ingest brings it back)."""
+        path = Path(record.path)
+        if path.parent.resolve() != self.settings.uploads_path.resolve() or not path.exists():
+            return
+        if not any(r.path == record.path for r in self.index.speeches().values()):
+            path.unlink()
 
     def _answer(self, question: str, query: str, evidences: list[Evidence], result) -> Answer:
         if result is None or not result[1]:

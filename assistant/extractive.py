@@ -91,6 +91,14 @@ class ExtractiveAnswerer:
         best = self.best_supported(question, scored)
         return _compose(self._choose(best, scored, question)) if best else None
 
+    def answering_passages(self, question: str, evidences: list[Evidence]) -> list[int] | None:
+        """Numbers of the passages holding the answer's sentences, best first; None when none answers."""
+        scored = self.score_sentences(question, evidences)
+        best = self.best_supported(question, scored)
+        if not best:
+            return None
+        return list(dict.fromkeys(s.evidence.n for s in self._choose(best, scored, question)))
+
     def best_supported(self, question: str, scored: list[ScoredSentence]) -> ScoredSentence | None:
         """The sentence to build the answer on, or None when the passages do not answer."""
         if not scored:

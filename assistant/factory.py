@@ -69,15 +69,18 @@ def build_rewriter(settings: Settings, chat_model=None):
 
 
 def build_answerer(settings: Settings, index, chat_model=None):
-    if chat_model is None:
-        from assistant.extractive import ExtractiveAnswerer, Thresholds
+    """Extractive without a chat model; otherwise generative, gated by the same calibrated check."""
+    from assistant.extractive import ExtractiveAnswerer, Thresholds
 
-        thresholds = Thresholds(settings.min_answer_coverage, settings.min_answer_similarity,
-                                settings.min_number_coverage)
-        return ExtractiveAnswerer(index.keyword.idf, index.embeddings, thresholds)
+    thresholds = Thresholds(settings.min_answer_coverage, settings.min_answer_similarity,
+                            settings.min_number_coverage)
+    extractive = ExtractiveAnswerer(index.keyword.idf, index.embeddings, thresholds)
+    if chat_model is None:
+        return extractive
     from assistant.generative import GenerativeAnswerer
 
-    return GenerativeAnswerer(chat_model, settings.llm, settings.llm_context_chars)
+    return GenerativeAnswerer(chat_model, settings.llm, settings.llm_context_chars,
+                              focus=extractive.answering_passages)
 
 
 def build_chat_model(settings: Settings):

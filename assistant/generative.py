@@ -9,9 +9,10 @@ answer no passage supports is turned into a refusal.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
-from typing import Iterator
+from typing import Callable, Iterator
 
 from langchain_core.messages import AIMessageChunk
 from langchain_core.prompts import ChatPromptTemplate
@@ -27,8 +28,9 @@ SYSTEM_PROMPT = (
     "要求：\n"
     "1. 尽量使用段落原文的说法，不要编造段落里没有的内容。\n"
     "2. 每句话后面用方括号标注所依据段落的编号，例如[1]或[2]。\n"
-    f"3. 如果段落不能回答这个问题，只回答：{REFUSAL}\n"
-    "4. 回答简洁，用中文。"
+    "3. 段落中只要有与问题相关的内容，就据此回答，不要轻易拒绝。\n"
+    f"4. 只有所有段落都完全没有提到问题所问的内容时，才只回答：{REFUSAL}\n"
+    "5. 回答简洁，用中文。"
 )
 ANSWER_PROMPT = ChatPromptTemplate.from_messages([
     ("system", SYSTEM_PROMPT),
@@ -59,14 +61,33 @@ def is_refusal(text: str) -> bool:
     return not text.strip() or bool(_REFUSAL_SIGNS.search(text[:60]))
 
 
-class GenerativeAnswerer:
-    """Answers with a chat model (local llama.cpp or an OpenAI-compatible endpoint)."""
+# Which passages answer the question, best first; None when none does (the calibrated gate).
+Focus = Callable[[str, list[Evidence]], list[int] | None]
 
-    def __init__(self, chat_model, name: str, context_chars: int):
+
+def focus_first(evidences: list[Evidence], focus: list[int]) -> list[Evidence]:
+    """The passages that hold the answer first, renumbered [1], [2]… in that order."""
+    by_n = {e.n: e for e in evidences}
+    ordered = [by_n[n] for n in dict.fromkeys(focus) if n in by_n]
+    ordered += [e for e in evidences if e.n not in set(focus)]
+    return [dataclasses.replace(e, n=number) for number, e in enumerate(ordered, start=1)]
+
+
+class GenerativeAnswerer:
+    """Answers with a chat model (local llama.cpp or an OpenAI-compatible endpoint).
+
+    ``focus`` is the same calibrated relevance check the extractive backend uses:
+    when it finds no passage that answers, the model is not asked (an honest
+    refusal, at once); otherwise the passages it found go first, so a small
+    model reads the answer within a short context.
+    """
+
+    def __init__(self, chat_model, name: str, context_chars: int, focus: Focus | None = None):
         self.chat_model = chat_model
         self.chain = ANSWER_PROMPT | chat_model
         self.name = name
         self.context_chars = context_chars
+        self.focus = focus
 
     def warm_up(self) -> None:
         """Load a local model's weights now rather than at the first question."""
@@ -76,6 +97,9 @@ class GenerativeAnswerer:
 
     def stream(self, question: str, evidences: list[Evidence]) -> Iterator:
         """Text deltas, then (text, citations) — or None when the answer is a refusal or unsupported."""
+        if evidences and self.focus is not None:
+            focus = self.focus(question, evidences)
+            evidences = focus_first(evidences, focus) if focus else []
         if not evidences:
             yield None
             return

@@ -83,13 +83,27 @@ class Settings(BaseSettings):
     llm_threads: int | None = Field(default=None, ge=1, description="CPU threads for the local LLM; unset = all cores.")
     llm_max_tokens: int = Field(default=400, ge=16, description="Longest generated answer, in tokens.")
     llm_temperature: float = Field(default=0.1, ge=0, le=2, description="Sampling temperature of the LLM.")
-    llm_context_chars: int = Field(default=2400, ge=200, description="Characters of passages put into the LLM prompt.")
+    llm_context_chars: int = Field(default=1000, ge=200, description="Characters of passages put into the LLM prompt.")
+    host: str = Field(default="127.0.0.1", description="Address `policyqa serve` listens on (0.0.0.0 = every interface).")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port `policyqa serve` listens on.")
+    api_token: str | None = Field(
+        default=None, description="When set, /api and /v1 require the header `Authorization: Bearer <token>`.",
+    )
+    max_request_kb: int = Field(default=256, ge=1, description="Largest JSON request body the HTTP API accepts, in KB.")
+    upload_dir: Path | None = Field(
+        default=None,
+        description="Where files uploaded through the web UI or the HTTP API are kept and indexed from; unset = `uploads` beside index_dir.",
+    )
 
     @property
     def keyword_dir(self) -> Path:
         """The keyword index lives beside Chroma (also when Chroma is a server)."""
         where = "keyword" if not self.chroma_host else f"keyword-{self.chroma_host}-{self.chroma_port}"
         return self.index_dir / where / self.collection
+
+    @property
+    def uploads_path(self) -> Path:
+        return self.upload_dir or self.index_dir.parent / "uploads"
 
     @property
     def max_file_bytes(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 REFUSAL = "资料中没有找到相关内容。"
+DATE_PATTERN = r"^\s*$|^\d{4}(-\d{1,2}(-\d{1,2})?)?$"
 
 
 class Citation(BaseModel):
@@ -73,15 +74,83 @@ class Answer(BaseModel):
     def rewritten(self) -> bool:
         return self.query != self.question
 
+    def sources_markdown(self) -> str:
+        """The citations as Markdown: where each comes from and its quoted sentence."""
+        lines = []
+        for c in self.citations:
+            where = "，".join(part for part in (c.label, c.speaker, c.date, c.section) if part)
+            lines += [f"[{c.n}] {where}（{c.source}）", f"> {c.quote}", ""]
+        return "\n".join(lines).rstrip()
+
+    def with_sources(self) -> str:
+        """The answer text followed by its sources (what a plain chat client shows)."""
+        sources = self.sources_markdown()
+        return f"{self.text}\n\n来源：\n{sources}" if sources else self.text
+
     def to_markdown(self) -> str:
         """The answer with its citations as a Markdown document (for copy/export)."""
         lines = [f"**问：** {self.question}", ""]
         if self.rewritten:
             lines += [f"*检索问题：{self.query}*", ""]
-        lines += [self.text, ""]
-        for c in self.citations:
-            where = "，".join(part for part in (c.label, c.speaker, c.date, c.section) if part)
-            lines.append(f"[{c.n}] {where}（{c.source}）")
-            lines.append(f"> {c.quote}")
-            lines.append("")
+        lines += [self.text, "", self.sources_markdown()]
         return "\n".join(lines).rstrip() + "\n"
+
+
+class SpeechInfo(BaseModel):
+    """An indexed speech as the faces list it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="speech id: source file name, '#k' for the k-th speech of a compilation")
+    source: str = Field(description="source file name")
+    title: str | None = None
+    speaker: str | None = None
+    speaker_role: str | None = None
+    date: str | None = None
+    places: tuple[str, ...] = ()
+    meeting: str | None = None
+    chunk_count: int = Field(description="chunks the speech is split into")
+
+    @classmethod
+    def from_record(cls, record) -> "SpeechInfo":
+        return cls(id=record.id, source=record.source, title=record.title, speaker=record.speaker,
+                   speaker_role=record.speaker_role, date=record.date, places=tuple(record.places),
+                   meeting=record.meeting, chunk_count=record.chunk_count)
+
+
+class IngestOutcome(BaseModel):
+    """What adding files did (ids of speeches per change, files skipped with the reason)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = Field(default=(), description="(file, reason) pairs")
+    chunks_embedded: int = 0
+    summary: str = ""
+
+    @classmethod
+    def from_report(cls, report) -> "IngestOutcome":
+        return cls(added=tuple(report.added), updated=tuple(report.updated), unchanged=tuple(report.unchanged),
+                   skipped=tuple(report.skipped), chunks_embedded=report.chunks_embedded,
+                   summary=report.summary())
+
+
+class FilterSpec(BaseModel):
+    """Which speeches an answer or search may use; every field optional, all given ones must hold."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    speech_ids: tuple[str, ...] = Field(default=(), description="only these speeches (ids from /api/speeches)")
+    speaker: str | None = Field(default=None, description="only speeches of this speaker, e.g. 张笑东")
+    place: str | None = Field(default=None, description="only speeches naming this place, e.g. 安阳")
+    date_from: str | None = Field(default=None, pattern=DATE_PATTERN, description="yyyy[-mm[-dd]], inclusive")
+    date_to: str | None = Field(default=None, pattern=DATE_PATTERN, description="yyyy[-mm[-dd]], inclusive")
+
+    def to_search_filters(self):
+        from vectorstore.search import SearchFilters
+
+        blank = lambda value: value.strip() if value and value.strip() else None  # noqa: E731
+        return SearchFilters(speech_ids=tuple(self.speech_ids), speaker=blank(self.speaker), place=blank(self.place),
+                             date_from=blank(self.date_from), date_to=blank(self.date_to))

@@ -102,3 +102,41 @@ def test_generated_refusal_and_unsupported_answers_become_refusals(assistant):
     assert not refused.grounded and refused.related
     invented = generative(assistant, "补贴标准为每辆车三万元。").ask("讲话中规定的新能源汽车购置补贴标准是多少？")
     assert not invented.grounded and invented.text == REFUSAL
+
+
+# -- the calibrated gate in front of a generator -------------------------------------
+class RecordingLLM(GenericFakeChatModel):
+    """A scripted chat model that keeps the prompts it was given."""
+
+    prompts: list = []
+
+    def _generate(self, messages, *args, **kwargs):
+        self.prompts.append(messages[-1].content)
+        return super()._generate(messages, *args, **kwargs)
+
+    def _stream(self, messages, *args, **kwargs):
+        self.prompts.append(messages[-1].content)
+        return super()._stream(messages, *args, **kwargs)
+
+
+def gated(assistant, *replies):
+    from assistant.core import Assistant
+
+    llm = RecordingLLM(messages=iter([AIMessage(content=reply) for reply in replies]), prompts=[])
+    answerer = factory.build_answerer(assistant.settings, assistant.index, chat_model=llm)
+    return Assistant(assistant.settings, assistant.index, assistant.searcher, assistant.retriever,
+                     answerer, assistant.rewriter), llm
+
+
+def test_generator_is_not_asked_when_nothing_relevant_is_retrieved(assistant):
+    gated_assistant, llm = gated(assistant, "补贴标准为每辆车三万元[1]。")
+    answer = gated_assistant.ask("讲话中规定的新能源汽车购置补贴标准是多少？")
+    assert not answer.grounded and answer.text == REFUSAL and llm.prompts == []
+
+
+def test_generator_reads_the_answering_passage_first(assistant):
+    gated_assistant, llm = gated(assistant, "要发扬“五皮精神”[1]。")
+    answer = gated_assistant.ask("什么是五皮精神？")
+    first_passage = llm.prompts[0].split("\n\n[2]")[0]
+    assert first_passage.startswith("讲话段落：\n[1]") and "硬着头皮" in first_passage
+    assert answer.grounded and answer.citations[0].source == "000_00b9841ddb1ffabe.txt"

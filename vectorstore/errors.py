@@ -24,3 +24,11 @@ class ModelError(PolicyQAError):
 
 class ConfigError(PolicyQAError):
     """A setting has a value that cannot work."""
+
+
+class NotFoundError(InputError):
+    """The request names something (a speech id...) that is not in the index."""
+
+
+class AuthError(PolicyQAError):
+    """A request to the HTTP API without the configured token."""

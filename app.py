@@ -1,0 +1,8 @@
+"""Run the web chat and the HTTP API: ``python app.py`` (the same as ``policyqa serve``)."""
+
+import sys
+
+from assistant.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["serve", *sys.argv[1:]]))

@@ -1,0 +1,75 @@
+"""Files sent through the web UI or the HTTP API: checked, kept in the upload folder, then indexed.
+
+A bad file (wrong type, too large, an unsafe name) is refused with a message
+before anything is written, so nothing already indexed is touched.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from vectorstore.errors import InputError
+from vectorstore.loaders import SUPPORTED_SUFFIXES, load_file
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file: its name as the user gave it, and its bytes."""
+
+    name: str
+    content: bytes
+
+
+def safe_name(name: str) -> str:
+    """The file's own name with path parts and unsafe characters removed."""
+    base = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .")
+    if not base:
+        raise InputError(f"the file name {name!r} is empty or unsafe; rename the file and upload it again")
+    return base[:150]
+
+
+def check(upload: Upload, max_bytes: int) -> str:
+    """The name to store the upload under; InputError when it cannot be indexed."""
+    name = safe_name(upload.name)
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"{name}: {suffix or 'no extension'} files cannot be indexed; "
+                         f"upload one of {' '.join(SUPPORTED_SUFFIXES)}")
+    if not upload.content:
+        raise InputError(f"{name}: the file is empty")
+    if len(upload.content) > max_bytes:
+        raise InputError(f"{name}: {len(upload.content) / 2**20:.1f} MB is over the "
+                         f"{max_bytes / 2**20:.0f} MB limit (POLICYQA_MAX_FILE_MB)")
+    _readable(name, upload.content, max_bytes)
+    return name
+
+
+def _readable(name: str, content: bytes, max_bytes: int) -> None:
+    """Parse the file in a scratch folder first: a broken file never replaces a good one."""
+    with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as scratch:
+        path = Path(scratch) / name
+        path.write_bytes(content)
+        documents = load_file(path, max_bytes=max_bytes)
+    if not any(document.text.strip() for document in documents):
+        raise InputError(f"{name}: no text could be read from the file")
+
+
+def store(uploads: list[Upload], folder: Path, max_bytes: int) -> list[Path]:
+    """Check every upload first, then write them all into ``folder``; returns the written paths."""
+    if not uploads:
+        raise InputError("no file was uploaded; choose one or more .txt .md .docx .pdf files")
+    names = [check(upload, max_bytes) for upload in uploads]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, upload in zip(names, uploads):
+        path = folder / name
+        partial = path.with_name(path.name + ".part")
+        partial.write_bytes(upload.content)
+        partial.replace(path)
+        paths.append(path)
+    return paths

@@ -1,0 +1,1 @@
+"""The web faces of the one Assistant: HTTP API, OpenAI-compatible API and the Gradio chat."""

@@ -1,0 +1,115 @@
+"""The HTTP API (/api/...): the same Assistant and the same Answer as every other face."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterator, Literal
+
+from fastapi import APIRouter, File, UploadFile
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.types import Answer, FilterSpec, IngestOutcome, SpeechInfo
+from assistant.uploads import Upload
+from assistant.web.errors import error_body
+from vectorstore.errors import PolicyQAError
+
+
+class ChatTurn(BaseModel):
+    """One earlier message of the conversation."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=2000, examples=["什么是五皮精神？"])
+    history: list[ChatTurn] = Field(default=[], max_length=50, description="earlier turns, oldest first")
+    filters: FilterSpec | None = None
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=2000, examples=["四千精神"])
+    k: int = Field(default=10, ge=1, le=100)
+    mode: Literal["hybrid", "dense", "keyword"] = "hybrid"
+    filters: FilterSpec | None = None
+
+
+class PassageOut(BaseModel):
+    """A search result: an exact span of a speech with its score."""
+
+    source: str
+    title: str | None
+    section: str
+    start: int
+    end: int
+    text: str
+    score: float
+    chunk_id: str
+    speech_id: str
+    speaker: str | None = None
+    date: str | None = None
+
+
+def history_of(turns: list[ChatTurn]) -> list[dict]:
+    return [turn.model_dump() for turn in turns]
+
+
+def sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def answer_events(items: Iterator) -> Iterator[str]:
+    """Server-sent events: ``delta`` {text} as the answer grows, then ``answer`` (the Answer) or ``error``."""
+    try:
+        for item in items:
+            if isinstance(item, Answer):
+                yield sse("answer", item.model_dump(mode="json"))
+            else:
+                yield sse("delta", {"text": item})
+    except PolicyQAError as error:
+        yield sse("error", error_body(type(error).__name__, str(error)))
+
+
+def api_router(assistant) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["policy-qa"])
+
+    @router.post("/ask", response_model=Answer, summary="Answer a question with cited passages")
+    def ask(request: AskRequest) -> Answer:
+        filters = request.filters.to_search_filters() if request.filters else None
+        return assistant.ask(request.question, history_of(request.history), filters)
+
+    @router.post("/ask/stream", summary="The answer as server-sent events: delta…, then answer",
+                 response_class=StreamingResponse)
+    def ask_stream(request: AskRequest) -> StreamingResponse:
+        filters = request.filters.to_search_filters() if request.filters else None
+        items = assistant.stream(request.question, history_of(request.history), filters)
+        return StreamingResponse(answer_events(items), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @router.post("/search", response_model=list[PassageOut], summary="Passages for a query, best first")
+    def search(request: SearchRequest) -> list[dict]:
+        filters = request.filters.to_search_filters() if request.filters else None
+        return [p.to_dict() for p in assistant.search(request.query, k=request.k, mode=request.mode, filters=filters)]
+
+    @router.get("/speeches", response_model=list[SpeechInfo], summary="The indexed speeches")
+    def speeches() -> list[SpeechInfo]:
+        return assistant.speeches()
+
+    @router.post("/speeches", response_model=IngestOutcome, summary="Upload .txt/.md/.docx/.pdf files and index them")
+    def upload(files: list[UploadFile] = File(description="one or more speech files")) -> IngestOutcome:
+        uploads = [Upload(name=file.filename or "", content=file.file.read()) for file in files]
+        return assistant.add_files(uploads)
+
+    @router.delete("/speeches/{speech_id:path}", summary="Remove a speech from the index ('#' as %23)")
+    def delete(speech_id: str) -> dict:
+        assistant.delete_speech(speech_id)
+        return {"deleted": speech_id}
+
+    return router

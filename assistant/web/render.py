@@ -1,0 +1,76 @@
+"""An Answer as the chat shows it: the text, the rewritten query, and citation cards
+whose quoted sentence is highlighted inside its passage."""
+
+from __future__ import annotations
+
+from html import escape
+
+from assistant.types import Answer, Citation, RelatedPassage
+
+BACKEND_NAMES = {
+    "extractive": "抽取式（不调用大模型，直接摘录原句）",
+    "local": "本地模型 Qwen2.5-Coder-1.5B（llama.cpp，CPU）",
+    "openai": "OpenAI 兼容接口",
+}
+
+CSS = """
+.citation-card {border: 1px solid #d0d7de; border-left: 4px solid #c0392b; border-radius: 6px;
+  padding: 8px 10px; margin: 8px 0; background: #fffdf8; font-size: 0.92em; line-height: 1.6;}
+.citation-head {font-weight: 600; margin-bottom: 4px;}
+.citation-passage mark {background: #ffe58f; padding: 0 1px;}
+.citation-source {color: #6a737d; font-size: 0.85em; margin-top: 4px;}
+.rewritten-query {color: #6a737d; font-size: 0.9em; margin-bottom: 6px;}
+.related-title {font-weight: 600; margin-top: 8px;}
+"""
+
+
+def backend_label(backend: str, model: str | None = None) -> str:
+    name = BACKEND_NAMES.get(backend, backend)
+    return f"{name}：{model}" if backend == "openai" and model else name
+
+
+def answer_html(answer: Answer) -> str:
+    """The whole assistant message: rewritten query, answer text, then cards."""
+    parts = []
+    if answer.rewritten:
+        parts.append(f'<div class="rewritten-query">追问已改写为：{escape(answer.query)}</div>')
+    parts.append(text_html(answer.text))
+    parts += [citation_card(c) for c in answer.citations]
+    if not answer.grounded and answer.related:
+        parts.append('<div class="related-title">相关段落（供参考，未用于回答）</div>')
+        parts += [related_card(r) for r in answer.related]
+    return "\n\n".join(parts)
+
+
+def text_html(text: str) -> str:
+    return "<div class=\"answer-text\">" + escape(text).replace("\n", "<br>") + "</div>"
+
+
+def citation_card(citation: Citation) -> str:
+    head = " · ".join(escape(part) for part in (
+        citation.label, _speaker(citation), citation.date, citation.section) if part)
+    return (f'<div class="citation-card"><div class="citation-head">[{citation.n}] {head}</div>'
+            f'<div class="citation-passage">{highlighted(citation)}</div>'
+            f'<div class="citation-source">{escape(citation.source)} · 第 {citation.quote_start}–'
+            f'{citation.quote_end} 字</div></div>')
+
+
+def related_card(passage: RelatedPassage) -> str:
+    head = " · ".join(escape(part) for part in (passage.title or passage.source, passage.section) if part)
+    return (f'<div class="citation-card related"><div class="citation-head">{head}</div>'
+            f'<div class="citation-passage">{escape(passage.text)}</div>'
+            f'<div class="citation-source">{escape(passage.source)}</div></div>')
+
+
+def highlighted(citation: Citation) -> str:
+    """The passage with its quoted sentence marked (offsets are into the cleaned speech)."""
+    start = citation.quote_start - citation.start
+    end = citation.quote_end - citation.start
+    text = citation.text
+    return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
+
+
+def _speaker(citation: Citation) -> str | None:
+    if citation.speaker and citation.speaker_role:
+        return f"{citation.speaker_role}{citation.speaker}"
+    return citation.speaker

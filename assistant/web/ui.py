@@ -1,0 +1,194 @@
+"""The Gradio chat (tab 问答) and library (tab 资料库): a face of the Assistant, nothing more.
+
+Every handler calls the Assistant; errors become Gradio messages (gr.Error /
+gr.Warning), never tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+from pydantic import ValidationError
+
+from assistant.types import Answer, FilterSpec
+from assistant.uploads import Upload
+from assistant.web.render import CSS, answer_html, backend_label
+from vectorstore.errors import PolicyQAError
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = ["什么是“四千精神”？", "什么是五皮精神？", "安阳一季度签约项目开工率是多少？", "怎样优化营商环境？"]
+UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf"]
+SPEECH_COLUMNS = ["编号", "标题/会议", "讲话人", "日期", "地点", "段落数", "文件"]
+
+
+def friendly(handler):
+    """Turn our errors into a message box, and anything else into a short one (logged in full)."""
+
+    def translate(error: Exception):
+        if isinstance(error, PolicyQAError):
+            return gr.Error(str(error))
+        if isinstance(error, ValidationError):
+            return gr.Error("输入有误：" + "; ".join(e["msg"] for e in error.errors()))
+        log.exception("unexpected error in the web UI")
+        return gr.Error(f"内部错误（{type(error).__name__}），详情见服务器日志")
+
+    if inspect.isgeneratorfunction(handler):
+        @functools.wraps(handler)
+        def stream(*args, **kwargs):
+            try:
+                yield from handler(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as error:
+                raise translate(error) from None
+        return stream
+
+    @functools.wraps(handler)
+    def call(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as error:
+            raise translate(error) from None
+    return call
+
+
+class Handlers:
+    """What the UI's events do, each through the Assistant."""
+
+    def __init__(self, assistant):
+        self.assistant = assistant
+
+    # -- chat --------------------------------------------------------------
+    def respond(self, question, chat, turns, speech_ids, speaker, date_from, date_to):
+        question = (question or "").strip()
+        if not question:
+            raise gr.Error("请输入问题")
+        filters = FilterSpec(speech_ids=tuple(speech_ids or ()), speaker=speaker or None,
+                             date_from=date_from or None, date_to=date_to or None).to_search_filters()
+        chat = list(chat or []) + [{"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+        streamed = ""
+        for item in self.assistant.stream(question, list(turns or []), filters):
+            if isinstance(item, Answer):
+                chat[-1] = {"role": "assistant", "content": answer_html(item)}
+                turns = list(turns or []) + [{"role": "user", "content": question},
+                                             {"role": "assistant", "content": item.text}]
+                yield "", chat, turns, export_file(item)
+            else:
+                streamed += item
+                chat[-1] = {"role": "assistant", "content": streamed}
+                yield "", chat, turns, gr.skip()
+
+    # -- library -----------------------------------------------------------
+    def speech_rows(self) -> list[list]:
+        return [[s.id, s.title or s.meeting or "", s.speaker or "", s.date or "", "、".join(s.places[:4]),
+                 s.chunk_count, s.source] for s in self.assistant.speeches()]
+
+    def choices(self):
+        speeches = self.assistant.speeches()
+        ids = [(f"{s.title or s.meeting or s.source}（{s.id}）", s.id) for s in speeches]
+        speakers = [("全部讲话人", "")] + [(name, name) for name in sorted({s.speaker for s in speeches if s.speaker})]
+        return ids, speakers
+
+    def refreshed(self, message: str = ""):
+        ids, speakers = self.choices()
+        return (self.speech_rows(), message, gr.Dropdown(choices=ids, value=None),
+                gr.Dropdown(choices=ids), gr.Dropdown(choices=speakers))  # filters keep their values
+
+    def upload(self, files, progress=gr.Progress(track_tqdm=True)):
+        if not files:
+            raise gr.Error("请先选择要上传的文件（.txt .md .docx .pdf）")
+        progress(0, desc="读取文件")
+        uploads = [Upload(name=Path(f).name, content=Path(f).read_bytes()) for f in files]
+        outcome = self.assistant.add_files(uploads, progress=True)
+        lines = [f"导入完成：新增 {len(outcome.added)}，更新 {len(outcome.updated)}，"
+                 f"未变 {len(outcome.unchanged)}，嵌入 {outcome.chunks_embedded} 个段落。"]
+        lines += [f"- 跳过 {what}：{why}" for what, why in outcome.skipped]
+        return self.refreshed("\n".join(lines))
+
+    def delete(self, speech_id):
+        if not speech_id:
+            raise gr.Error("请先在下拉框中选择要删除的讲话")
+        self.assistant.delete_speech(speech_id)
+        return self.refreshed(f"已删除 {speech_id}")
+
+
+def export_file(answer: Answer) -> str:
+    """The answer as a Markdown file for the download button."""
+    folder = Path(tempfile.gettempdir()) / "policyqa-exports"
+    folder.mkdir(exist_ok=True)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".md", prefix="answer-",
+                                         dir=folder, delete=False)
+    with handle:
+        handle.write(answer.to_markdown())
+    return handle.name
+
+
+def build_ui(assistant, model_name: str | None = None) -> gr.Blocks:
+    handlers = Handlers(assistant)
+    with gr.Blocks(title="policy-qa 政策讲话问答", analytics_enabled=False) as ui:
+        gr.Markdown("## 政策讲话问答\n回答只依据已收录的讲话，每句都附原文出处；资料里没有的，直接说没有。")
+        gr.Markdown(f"**回答方式：** {backend_label(assistant.backend, model_name)}", elem_id="backend")
+        with gr.Tab("问答"):
+            filters = chat_tab(handlers)
+        with gr.Tab("资料库"):
+            library_tab(handlers, filters)
+    return ui
+
+
+def chat_tab(handlers: Handlers) -> tuple:
+    """The chat; returns its speech and speaker filters (the library tab refreshes their choices)."""
+    ids, speakers = handlers.choices()
+    turns = gr.State([])
+    with gr.Row():
+        with gr.Column(scale=3):
+            chat = gr.Chatbot(label="对话", height=600, elem_id="chat", buttons=["copy", "copy_all"],
+                              feedback_options=None, placeholder="问一个关于讲话内容的问题")
+            with gr.Row():
+                question = gr.Textbox(show_label=False, placeholder="例如：什么是“四千精神”？", scale=5,
+                                      elem_id="question")
+                send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+            gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+            with gr.Row():
+                clear = gr.Button("清空对话", size="sm")
+                export = gr.DownloadButton("导出回答（Markdown，含引文）", size="sm", elem_id="export")
+        with gr.Column(scale=1, min_width=240):
+            gr.Markdown("#### 筛选范围")
+            speech_filter = gr.Dropdown(choices=ids, value=[], multiselect=True, label="讲话（不选 = 全部）",
+                                        elem_id="speech-filter")
+            speaker_filter = gr.Dropdown(choices=speakers, value="", label="讲话人", elem_id="speaker-filter")
+            date_from = gr.Textbox(label="起始日期", placeholder="2024 或 2024-05")
+            date_to = gr.Textbox(label="截止日期", placeholder="2024-12-31")
+    inputs = [question, chat, turns, speech_filter, speaker_filter, date_from, date_to]
+    outputs = [question, chat, turns, export]
+    respond = friendly(handlers.respond)
+    send.click(respond, inputs, outputs)
+    question.submit(respond, inputs, outputs)
+    clear.click(lambda: ([], [], None), None, [chat, turns, export])
+    return speech_filter, speaker_filter
+
+
+def library_tab(handlers: Handlers, filters: tuple) -> None:
+    table = gr.Dataframe(value=handlers.speech_rows(), headers=SPEECH_COLUMNS, interactive=False,
+                         label="已收录的讲话", elem_id="speeches", wrap=True)
+    with gr.Row():
+        with gr.Column():
+            files = gr.File(label="上传讲话（.txt .md .docx .pdf）", file_count="multiple", file_types=UPLOAD_TYPES,
+                            elem_id="upload")
+            upload = gr.Button("导入并建立索引", variant="primary")
+        with gr.Column():
+            to_delete = gr.Dropdown(choices=handlers.choices()[0], value=None, label="选择要删除的讲话",
+                                    elem_id="to-delete")
+            delete = gr.Button("删除所选讲话", variant="stop")
+    message = gr.Markdown(elem_id="library-message")
+    speech_filter, speaker_filter = filters
+    outputs = [table, message, to_delete, speech_filter, speaker_filter]
+    upload.click(friendly(handlers.upload), files, outputs).then(lambda: None, None, files)
+    delete.click(friendly(handlers.delete), to_delete, outputs)

@@ -111,6 +111,18 @@ def test_chat_answers_with_citation_cards(page):
     assert "抽取式" in page.locator("#backend").inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "chat.png"), full_page=True)
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    markdown = Path(download.value.path()).read_text("utf-8")
+    assert "什么是五皮精神？" in markdown and "000_00b9841ddb1ffabe.txt" in markdown and "> " in markdown
+
+
+def test_a_bad_request_is_a_message_not_a_traceback(page):
+    page.get_by_role("tab", name="资料库").click()
+    page.get_by_role("button", name="导入并建立索引").click()
+    page.get_by_text("请先选择要上传的文件").first.wait_for()
+    assert "Traceback" not in page.content()
+    page.get_by_role("tab", name="问答").click()
 
 
 def test_library_upload_makes_a_speech_searchable_then_delete(page, tmp_path):

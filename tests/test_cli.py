@@ -77,3 +77,24 @@ def test_bad_setting_is_a_message(run, monkeypatch):
     monkeypatch.setenv("POLICYQA_CHUNK_MAX_CHARS", "ten")
     code, out, err = run("speeches")
     assert code == 2 and "POLICYQA_CHUNK_MAX_CHARS" in err and "Traceback" not in err
+
+
+def test_serve_builds_the_app_and_hands_it_to_uvicorn(run, monkeypatch):
+    """`policyqa serve` indexes the default corpus when the index is empty, then serves that app."""
+    import uvicorn
+
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
+    monkeypatch.setenv("POLICYQA_PORT", "8123")
+    code, _, _ = run("serve", "--host", "0.0.0.0")
+    assert code == 0 and served["host"] == "0.0.0.0" and served["port"] == 8123
+    paths = set(served["app"].openapi()["paths"])
+    assert {"/api/ask", "/v1/chat/completions", "/healthz"} <= paths
+    code, out, _ = run("speeches", "--json")
+    assert len(json.loads(out)) == 9
+
+
+def test_serve_with_a_bad_port_is_a_message(run, monkeypatch):
+    monkeypatch.setenv("POLICYQA_PORT", "seventy")
+    code, _, err = run("serve")
+    assert code == 2 and "POLICYQA_PORT" in err and "Traceback" not in err

@@ -62,10 +62,12 @@ def test_thresholds_fail_the_command(run_eval):
 
 @pytest.mark.slow
 def test_local_llm_backend(run_eval):
-    """Quotes stay verbatim whatever the model writes. The quality floors guard the measured
-    level (2026-11-22, two runs: coverage 0.55/0.52, support 0.64/0.58, refusal accuracy
-    0.66/0.60: the 1.5B model refuses a third of the answerable questions), not the targets."""
+    """Quotes stay verbatim whatever the model writes. The floors guard the measured level, not the
+    extractive targets: 2026-11-22, with the calibrated gate and the answering passages first, two runs
+    gave coverage 0.64/0.67, support 0.73/0.73, refusal accuracy 0.77/0.74 (temperature 0.1/0);
+    the 1.5B model still refuses about a fifth of the answerable questions."""
     pytest.importorskip("xllamacpp", reason="the local LLM extra is not installed (pip install -e '.[local]')")
     code, summary, output = run_eval(QUESTIONS, "--min-exactness", "1.0", "--min-hit5", "0.97",
-                                     "--min-support", "0.45", "--min-coverage", "0.35", llm="local")
+                                     "--min-support", "0.60", "--min-coverage", "0.55", "--min-refusal", "0.65",
+                                     llm="local")
     assert code == 0, output

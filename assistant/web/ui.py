@@ -139,7 +139,8 @@ def build_ui(assistant, model_name: str | None = None) -> gr.Blocks:
         with gr.Tab("问答"):
             filters = chat_tab(handlers)
         with gr.Tab("资料库"):
-            library_tab(handlers, filters)
+            library = library_tab(handlers, filters)
+        ui.load(friendly(handlers.refreshed), None, library)  # each page shows the index as it is now
     return ui
 
 
@@ -175,7 +176,8 @@ def chat_tab(handlers: Handlers) -> tuple:
     return speech_filter, speaker_filter
 
 
-def library_tab(handlers: Handlers, filters: tuple) -> None:
+def library_tab(handlers: Handlers, filters: tuple) -> list:
+    """The speech table, upload and delete; returns the components a refresh updates."""
     table = gr.Dataframe(value=handlers.speech_rows(), headers=SPEECH_COLUMNS, interactive=False,
                          label="已收录的讲话", elem_id="speeches", wrap=True)
     with gr.Row():
@@ -192,3 +194,4 @@ def library_tab(handlers: Handlers, filters: tuple) -> None:
     outputs = [table, message, to_delete, speech_filter, speaker_filter]
     upload.click(friendly(handlers.upload), files, outputs).then(lambda: None, None, files)
     delete.click(friendly(handlers.delete), to_delete, outputs)
+    return outputs

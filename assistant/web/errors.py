@@ -35,8 +35,12 @@ def status_of(error: PolicyQAError) -> int:
 def validation_message(error: RequestValidationError) -> tuple[int, str]:
     """400 for a body that is not JSON, 422 for JSON of the wrong shape; the message names the field."""
     problems = error.errors()
-    if any(problem.get("type") == "json_invalid" for problem in problems):
-        return 400, "the request body is not valid JSON; send a JSON object such as {\"question\": \"什么是四千精神？\"}"
+    broken = next((problem for problem in problems if problem.get("type") == "json_invalid"), None)
+    if broken:
+        where = broken.get("loc", ("body", "?"))[-1]
+        reason = (broken.get("ctx") or {}).get("error", "invalid JSON")
+        return 400, (f"the request body is not valid JSON ({reason} at character {where}); "
+                     "send a JSON object with the fields listed at /docs")
     parts = []
     for problem in problems:
         where = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")

@@ -87,17 +87,19 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, evidences: list[Evidence]) -> tuple[str, list[Citation]] | None:
         """(text with [n] markers, citations), or None when nothing answers the question."""
-        scored = self.score_sentences(question, evidences)
-        best = self.best_supported(question, scored)
-        return _compose(self._choose(best, scored, question)) if best else None
+        chosen = self.chosen_sentences(question, evidences)
+        return _compose(chosen) if chosen else None
 
     def answering_passages(self, question: str, evidences: list[Evidence]) -> list[int] | None:
         """Numbers of the passages holding the answer's sentences, best first; None when none answers."""
+        chosen = self.chosen_sentences(question, evidences)
+        return list(dict.fromkeys(s.evidence.n for s in chosen)) if chosen else None
+
+    def chosen_sentences(self, question: str, evidences: list[Evidence]) -> list[ScoredSentence] | None:
+        """The sentences that answer, in answer order; None when the passages do not answer."""
         scored = self.score_sentences(question, evidences)
         best = self.best_supported(question, scored)
-        if not best:
-            return None
-        return list(dict.fromkeys(s.evidence.n for s in self._choose(best, scored, question)))
+        return self._choose(best, scored, question) if best else None
 
     def best_supported(self, question: str, scored: list[ScoredSentence]) -> ScoredSentence | None:
         """The sentence to build the answer on, or None when the passages do not answer."""

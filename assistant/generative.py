@@ -68,8 +68,9 @@ Focus = Callable[[str, list[Evidence]], list[int] | None]
 def focus_first(evidences: list[Evidence], focus: list[int]) -> list[Evidence]:
     """The passages that hold the answer first, renumbered [1], [2]… in that order."""
     by_n = {e.n: e for e in evidences}
-    ordered = [by_n[n] for n in dict.fromkeys(focus) if n in by_n]
-    ordered += [e for e in evidences if e.n not in set(focus)]
+    first = [n for n in dict.fromkeys(focus) if n in by_n]
+    chosen = set(first)
+    ordered = [by_n[n] for n in first] + [e for e in evidences if e.n not in chosen]
     return [dataclasses.replace(e, n=number) for number, e in enumerate(ordered, start=1)]
 
 

@@ -113,9 +113,8 @@ class SpeechInfo(BaseModel):
 
     @classmethod
     def from_record(cls, record) -> "SpeechInfo":
-        return cls(id=record.id, source=record.source, title=record.title, speaker=record.speaker,
-                   speaker_role=record.speaker_role, date=record.date, places=tuple(record.places),
-                   meeting=record.meeting, chunk_count=record.chunk_count)
+        """The public fields of a stored SpeechRecord."""
+        return cls(**{name: getattr(record, name) for name in cls.model_fields})
 
 
 class IngestOutcome(BaseModel):
@@ -132,9 +131,8 @@ class IngestOutcome(BaseModel):
 
     @classmethod
     def from_report(cls, report) -> "IngestOutcome":
-        return cls(added=tuple(report.added), updated=tuple(report.updated), unchanged=tuple(report.unchanged),
-                   skipped=tuple(report.skipped), chunks_embedded=report.chunks_embedded,
-                   summary=report.summary())
+        fields = {name: getattr(report, name) for name in cls.model_fields if name != "summary"}
+        return cls(**fields, summary=report.summary())
 
 
 class FilterSpec(BaseModel):

@@ -13,6 +13,7 @@ from assistant.types import Answer, FilterSpec, IngestOutcome, SpeechInfo
 from assistant.uploads import Upload
 from assistant.web.errors import error_body
 from vectorstore.errors import PolicyQAError
+from vectorstore.types import Passage
 
 
 class ChatTurn(BaseModel):
@@ -24,37 +25,25 @@ class ChatTurn(BaseModel):
     content: str = Field(max_length=20_000)
 
 
-class AskRequest(BaseModel):
+class FilteredRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    filters: FilterSpec | None = None
+
+    def search_filters(self):
+        return self.filters.to_search_filters() if self.filters else None
+
+
+class AskRequest(FilteredRequest):
 
     question: str = Field(min_length=1, max_length=2000, examples=["什么是五皮精神？"])
     history: list[ChatTurn] = Field(default=[], max_length=50, description="earlier turns, oldest first")
-    filters: FilterSpec | None = None
 
 
-class SearchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SearchRequest(FilteredRequest):
     query: str = Field(min_length=1, max_length=2000, examples=["四千精神"])
     k: int = Field(default=10, ge=1, le=100)
     mode: Literal["hybrid", "dense", "keyword"] = "hybrid"
-    filters: FilterSpec | None = None
-
-
-class PassageOut(BaseModel):
-    """A search result: an exact span of a speech with its score."""
-
-    source: str
-    title: str | None
-    section: str
-    start: int
-    end: int
-    text: str
-    score: float
-    chunk_id: str
-    speech_id: str
-    speaker: str | None = None
-    date: str | None = None
 
 
 def history_of(turns: list[ChatTurn]) -> list[dict]:
@@ -82,21 +71,18 @@ def api_router(assistant) -> APIRouter:
 
     @router.post("/ask", response_model=Answer, summary="Answer a question with cited passages")
     def ask(request: AskRequest) -> Answer:
-        filters = request.filters.to_search_filters() if request.filters else None
-        return assistant.ask(request.question, history_of(request.history), filters)
+        return assistant.ask(request.question, history_of(request.history), request.search_filters())
 
     @router.post("/ask/stream", summary="The answer as server-sent events: delta…, then answer",
                  response_class=StreamingResponse)
     def ask_stream(request: AskRequest) -> StreamingResponse:
-        filters = request.filters.to_search_filters() if request.filters else None
-        items = assistant.stream(request.question, history_of(request.history), filters)
+        items = assistant.stream(request.question, history_of(request.history), request.search_filters())
         return StreamingResponse(answer_events(items), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-    @router.post("/search", response_model=list[PassageOut], summary="Passages for a query, best first")
-    def search(request: SearchRequest) -> list[dict]:
-        filters = request.filters.to_search_filters() if request.filters else None
-        return [p.to_dict() for p in assistant.search(request.query, k=request.k, mode=request.mode, filters=filters)]
+    @router.post("/search", response_model=list[Passage], summary="Passages for a query, best first")
+    def search(request: SearchRequest) -> list[Passage]:
+        return assistant.search(request.query, k=request.k, mode=request.mode, filters=request.search_filters())
 
     @router.get("/speeches", response_model=list[SpeechInfo], summary="The indexed speeches")
     def speeches() -> list[SpeechInfo]:

@@ -87,19 +87,20 @@ class Handlers:
                 yield "", chat, turns, gr.skip()
 
     # -- library -----------------------------------------------------------
-    def speech_rows(self) -> list[list]:
+    def speech_rows(self, speeches=None) -> list[list]:
         return [[s.id, s.title or s.meeting or "", s.speaker or "", s.date or "", "、".join(s.places[:4]),
-                 s.chunk_count, s.source] for s in self.assistant.speeches()]
+                 s.chunk_count, s.source] for s in (self.assistant.speeches() if speeches is None else speeches)]
 
-    def choices(self):
-        speeches = self.assistant.speeches()
+    def choices(self, speeches=None):
+        speeches = self.assistant.speeches() if speeches is None else speeches
         ids = [(f"{s.title or s.meeting or s.source}（{s.id}）", s.id) for s in speeches]
         speakers = [("全部讲话人", "")] + [(name, name) for name in sorted({s.speaker for s in speeches if s.speaker})]
         return ids, speakers
 
     def refreshed(self, message: str = ""):
-        ids, speakers = self.choices()
-        return (self.speech_rows(), message, gr.Dropdown(choices=ids, value=None),
+        speeches = self.assistant.speeches()
+        ids, speakers = self.choices(speeches)
+        return (self.speech_rows(speeches), message, gr.Dropdown(choices=ids, value=None),
                 gr.Dropdown(choices=ids), gr.Dropdown(choices=speakers))  # filters keep their values
 
     def upload(self, files, progress=gr.Progress(track_tqdm=True)):

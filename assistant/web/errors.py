@@ -39,7 +39,7 @@ def validation_message(error: RequestValidationError) -> tuple[int, str]:
     if broken:
         where = broken.get("loc", ("body", "?"))[-1]
         reason = (broken.get("ctx") or {}).get("error", "invalid JSON")
-        return 400, (f"the request body is not valid JSON ({reason} at character {where}); "
+        return 400, (f"the request body is not valid JSON (character {where}: {reason}); "
                      "send a JSON object with the fields listed at /docs")
     parts = []
     for problem in problems:

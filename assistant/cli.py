@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from assistant.settings import load_settings
 
+    from pydantic import ValidationError
+
     try:
         settings = load_settings()
         configure_logging(settings.log_level, args.verbose)
@@ -25,9 +27,17 @@ def main(argv: list[str] | None = None) -> int:
     except PolicyQAError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except ValidationError as error:  # an option the shared request models refuse
+        print("error: " + "; ".join(_problem(item) for item in error.errors()), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted; the index stays usable (run the same command again to finish)", file=sys.stderr)
         return 130
+
+
+def _problem(item: dict) -> str:
+    where = ".".join(str(part) for part in item.get("loc", ()))
+    return f"--{where.replace('_', '-')}: {item['msg'].removeprefix('Value error, ')}" if where else item["msg"]
 
 
 def configure_logging(level: str, verbose: bool) -> None:
@@ -128,6 +138,9 @@ def cmd_ingest(args, settings) -> int:
     for what, reason in report.skipped:
         print(f"skipped {what}: {reason}")
     print(report.summary())
+    if report.did_nothing:
+        print("error: nothing was indexed: every input was skipped (reasons above)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -153,12 +166,11 @@ def speech_row(record) -> dict:
 
 
 def cmd_search(args, settings) -> int:
-    from assistant import factory
-    from vectorstore.search import SearchFilters
+    from assistant.types import FilterSpec
 
-    filters = SearchFilters(speaker=args.speaker, place=args.place, date_from=args.date_from, date_to=args.date_to)
-    passages = factory.build_searcher(factory.build_index(settings), settings).search(
-        args.query, k=args.k, mode=args.mode, filters=filters)
+    filters = FilterSpec(speaker=args.speaker, place=args.place, date_from=args.date_from,
+                         date_to=args.date_to).to_search_filters()
+    passages = _assistant(settings, None).search(args.query, k=args.k, mode=args.mode, filters=filters)
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
         return 0

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from assistant.citations import Evidence
-from assistant.types import REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo
+from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
+from vectorstore.compute import ComputeGate
+from vectorstore.errors import InputError, NotFoundError
 from vectorstore.search import SearchFilters
 from vectorstore.types import Passage
 
@@ -19,7 +20,7 @@ RELATED_COUNT = 3
 class Assistant:
     """Answers questions about the indexed speeches, with verified citations."""
 
-    def __init__(self, settings, index, searcher, retriever, answerer, rewriter, ingestor=None):
+    def __init__(self, settings, index, searcher, retriever, answerer, rewriter, ingestor=None, gate=None):
         self.settings = settings
         self.index = index
         self.searcher = searcher
@@ -27,8 +28,8 @@ class Assistant:
         self.answerer = answerer  # extractive or generative: .answer(...) and .stream(...)
         self.rewriter = rewriter  # question + history -> standalone question
         self.ingestor = ingestor
-        # Embedding and generation each take both cores: never let them run at once.
-        self.compute = threading.RLock()
+        # Embedding and generation each take both cores: never at once, and questions before ingests.
+        self.gate = gate or ComputeGate()
 
     @property
     def backend(self) -> str:
@@ -37,7 +38,10 @@ class Assistant:
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
                filters: SearchFilters | None = None) -> list[Passage]:
         """Passages for a query, best first (no answer)."""
-        with self.compute:
+        query = checked_text(query, "query")
+        if not 1 <= k <= MAX_K:
+            raise InputError(f"k must be between 1 and {MAX_K} (got {k}); ask for fewer or more results")
+        with self.gate.foreground():
             return self.searcher.search(query, k=k, mode=mode, filters=filters)
 
     def ask(self, question: str, history: list[dict] | None = None,
@@ -50,9 +54,12 @@ class Assistant:
 
     def stream(self, question: str, history: list[dict] | None = None,
                filters: SearchFilters | None = None) -> Iterator[str | Answer]:
-        """Text deltas as they are produced, then the final Answer."""
-        question = _checked(question)
-        with self.compute:
+        """Text deltas as they are produced, then the final Answer (the question is checked at once)."""
+        return self._stream(checked_text(question, "question"), history, filters)
+
+    def _stream(self, question: str, history: list[dict] | None,
+                filters: SearchFilters | None) -> Iterator[str | Answer]:
+        with self.gate.foreground():
             query = self.rewriter(question, history or [])
             evidences = self.retriever.evidence(query, filters)
             result = None
@@ -66,7 +73,7 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the embedder (and a local LLM) now, so the first question does not wait for them."""
         try:
-            with self.compute:
+            with self.gate.foreground():
                 self.searcher.search("预热", k=1, mode="dense")
                 warm = getattr(self.answerer, "warm_up", None)
                 if callable(warm):
@@ -88,20 +95,19 @@ class Assistant:
         """Keep uploaded files (assistant.uploads.Upload) in the upload folder and index them now."""
         from assistant.uploads import store
 
-        paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes)
+        paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes, self.settings.max_text_chars)
         return IngestOutcome.from_report(self.ingest(paths, progress=progress))
 
     def ingest(self, paths: Iterable[str | Path], prune: bool = False, progress: bool = False):
-        """Index files or folders (incremental); returns the IngestReport."""
-        with self.compute:
-            return self.ingestor.ingest(paths, prune=prune, progress=progress)
+        """Index files or folders (incremental); returns the IngestReport.
+
+        The ingestor takes the compute gate a batch at a time, so questions go on meanwhile."""
+        return self.ingestor.ingest(paths, prune=prune, progress=progress)
 
     def delete_speech(self, speech_id: str) -> None:
-        from vectorstore.errors import NotFoundError
-
         if speech_id not in self.index.speeches():
             raise NotFoundError(f"no indexed speech has the id {speech_id!r}; list them with `policyqa speeches`")
-        with self.compute:
+        with self.gate.foreground():
             record = self.index.speeches()[speech_id]
             self.index.remove_speeches([speech_id])
             self.index.save()
@@ -129,14 +135,3 @@ def related(evidences: list[Evidence]) -> list[RelatedPassage]:
                            speech_id=e.passage.speech_id, chunk_id=e.passage.chunk_id, text=e.passage.text,
                            score=e.passage.score, start=e.passage.start, end=e.passage.end)
             for e in evidences[:RELATED_COUNT]]
-
-
-def _checked(question: str) -> str:
-    from vectorstore.errors import InputError
-
-    text = (question or "").strip()
-    if not text:
-        raise InputError("the question is empty; ask something about the speeches")
-    if len(text) > 2000:
-        raise InputError(f"the question is {len(text)} characters long; keep it under 2000")
-    return text

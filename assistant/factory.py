@@ -21,6 +21,10 @@ def chunker_key(settings: Settings) -> str:
 def build_embeddings(settings: Settings):
     """The langchain ``Embeddings`` the settings name; the model loads on first use."""
     from vectorstore.embeddings import LazyEmbeddings, known_dimension, load_embeddings
+    from vectorstore.hashing import HASHING_MODEL_ID, BigramEmbeddings
+
+    if settings.embedding_model == HASHING_MODEL_ID:
+        return BigramEmbeddings()
 
     def load():
         return load_embeddings(
@@ -43,11 +47,12 @@ def build_index(settings: Settings, embeddings=None, client=None):
     return SpeechIndex(client, embeddings, identity, settings.collection, settings.keyword_dir)
 
 
-def build_ingestor(settings: Settings, index):
+def build_ingestor(settings: Settings, index, gate=None):
     from vectorstore.ingest import Ingestor
 
     return Ingestor(index, max_chars=settings.chunk_max_chars, chunker_key=chunker_key(settings),
-                    max_bytes=settings.max_file_bytes)
+                    max_bytes=settings.max_file_bytes, max_text_chars=settings.max_text_chars,
+                    gate=gate, uploads_dir=settings.uploads_path)
 
 
 def build_searcher(index, settings: Settings | None = None):
@@ -105,6 +110,7 @@ def build_assistant(settings: Settings | None = None, *, embeddings=None, client
     from assistant.core import Assistant
     from assistant.retrieval import EvidenceRetriever
     from assistant.settings import load_settings
+    from vectorstore.compute import ComputeGate
 
     settings = settings or load_settings()
     index = build_index(settings, embeddings=embeddings, client=client)
@@ -112,5 +118,6 @@ def build_assistant(settings: Settings | None = None, *, embeddings=None, client
     chat_model = chat_model if chat_model is not None else build_chat_model(settings)
     searcher = build_searcher(index, settings)
     retriever = EvidenceRetriever(index=index, searcher=searcher, k=settings.answer_passages)
+    gate = ComputeGate()
     return Assistant(settings, index, searcher, retriever, build_answerer(settings, index, chat_model),
-                     build_rewriter(settings, chat_model), ingestor=build_ingestor(settings, index))
+                     build_rewriter(settings, chat_model), ingestor=build_ingestor(settings, index, gate), gate=gate)

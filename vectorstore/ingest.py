@@ -16,7 +16,10 @@ from typing import Iterable
 import numpy as np
 
 from vectorstore.chunking import chunk_speech
+from vectorstore.compute import ComputeGate
 from vectorstore.errors import InputError
+from vectorstore.file_keys import FileKeys, keyed
+from vectorstore.limits import DEFAULT_MAX_TEXT_CHARS
 from vectorstore.loaders import discover, load_file
 from vectorstore.speeches import content_hash, speeches_from_document
 from vectorstore.store import SpeechIndex, SpeechRecord, indexed_text
@@ -24,6 +27,7 @@ from vectorstore.types import Chunk, Speech
 
 log = logging.getLogger(__name__)
 _BATCH_CHUNKS = 256
+_EMBED_SLICE = 16  # chunks embedded per turn at the compute gate: what a waiting question may wait for
 
 
 @dataclass
@@ -36,6 +40,11 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, one-line reason)
     chunks_embedded: int = 0
+
+    @property
+    def did_nothing(self) -> bool:
+        """True when no input could be read at all (every path was skipped)."""
+        return bool(self.skipped) and not (self.added or self.updated or self.unchanged or self.removed)
 
     def summary(self) -> str:
         return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
@@ -57,41 +66,52 @@ def text_hash(text: str) -> str:
 class Ingestor:
     """Brings an index up to date with a set of files."""
 
-    def __init__(self, index: SpeechIndex, *, max_chars: int, chunker_key: str, max_bytes: int):
+    def __init__(self, index: SpeechIndex, *, max_chars: int, chunker_key: str, max_bytes: int,
+                 max_text_chars: int = DEFAULT_MAX_TEXT_CHARS, gate: ComputeGate | None = None,
+                 uploads_dir: Path | None = None):
         self.index = index
         self.max_chars = max_chars
         self.chunker_key = chunker_key
         self.max_bytes = max_bytes
+        self.max_text_chars = max_text_chars
+        self.gate = gate or ComputeGate()  # held per batch, so questions never wait for a whole ingest
+        self.uploads_dir = uploads_dir
 
     def ingest(self, paths: Iterable[str | Path], *, prune: bool = False, progress: bool = True) -> IngestReport:
         report = IngestReport()
-        self.index.repair()
+        with self.gate.background():
+            self.index.repair()
         indexed = self.index.speeches()
         files, not_files = discover(paths)
         report.skipped.extend(not_files)
-        pending, loaded = self._read_all(files, indexed, report, progress)
+        keys = FileKeys(indexed.values(), self.uploads_dir)
+        pending, loaded, given = self._read_all(files, keys, indexed, report, progress)
         self._write(pending, report, progress)
-        given = {path.name for path in files}
-        self._remove_vanished(indexed, loaded, given if prune else None, report)
-        self.index.save()
+        with self.gate.background():
+            self._remove_vanished(indexed, loaded, given if prune else None, report)
+            self.index.save()
         return report
 
     # -- reading -----------------------------------------------------------
-    def _read_all(self, files: list[Path], indexed: dict[str, SpeechRecord], report: IngestReport, progress: bool):
+    def _read_all(self, files: list[Path], keys: FileKeys, indexed: dict[str, SpeechRecord],
+                  report: IngestReport, progress: bool):
+        """Read every file; returns the speeches to write, the keys of the files read and of all given."""
         pending: list[PendingSpeech] = []
         loaded: set[str] = set()
+        given = {keys.key(path): path for path in files}
+        keyed_files = [(key, path) for key, path in given.items()]
         by_text = {record.text_hash: record.id for record in indexed.values()}
-        for path in _bar(files, "reading", progress):
+        for key, path in _bar(keyed_files, "reading", progress):
             try:
-                documents = load_file(path, max_bytes=self.max_bytes)
+                documents = load_file(path, max_bytes=self.max_bytes, max_chars=self.max_text_chars)
             except InputError as error:
                 report.skipped.append((str(path), str(error)))
                 continue
-            loaded.add(path.name)
+            loaded.add(key)
             for document in documents:
-                for speech in self._speeches(document, report):
-                    self._classify(speech, str(path), indexed, by_text, pending, report)
-        return pending, loaded
+                for speech in self._speeches(keyed(document, path.name, key), report):
+                    self._classify(speech, document.path, indexed, by_text, pending, report)
+        return pending, loaded, set(given)
 
     def _speeches(self, document, report: IngestReport) -> list[Speech]:
         speeches = speeches_from_document(document)
@@ -128,12 +148,22 @@ class Ingestor:
             for batch in _batches(pending, _BATCH_CHUNKS):
                 texts = [indexed_text(c.text, item.speech.title or item.speech.meeting, c.section)
                          for item in batch for c in item.chunks]
-                vectors = np.asarray(self.index.embeddings.embed_documents(texts), dtype=np.float32)
+                vectors = self._embed(texts, bar)
                 bounds = np.cumsum([0] + [len(item.chunks) for item in batch])
-                self.index.put_speeches([(item.speech, item.chunks, vectors[a:b], item.record)
-                                         for item, a, b in zip(batch, bounds, bounds[1:])])
+                with self.gate.background():
+                    self.index.put_speeches([(item.speech, item.chunks, vectors[a:b], item.record)
+                                             for item, a, b in zip(batch, bounds, bounds[1:])])
                 report.chunks_embedded += len(texts)
-                bar.update(len(texts))
+
+    def _embed(self, texts: list[str], bar) -> np.ndarray:
+        """Vectors for ``texts``, a slice per turn at the compute gate."""
+        parts = []
+        for start in range(0, len(texts), _EMBED_SLICE):
+            piece = texts[start:start + _EMBED_SLICE]
+            with self.gate.background():
+                parts.append(np.asarray(self.index.embeddings.embed_documents(piece), dtype=np.float32))
+            bar.update(len(piece))
+        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
     def _remove_vanished(self, indexed, loaded: set[str], given: set[str] | None, report: IngestReport) -> None:
         """Remove speeches a re-read file no longer has; with ``given``, those of files not given."""

@@ -1,29 +1,77 @@
-"""Request guards for /api and /v1: a bearer token when one is configured, and body size limits."""
+"""Request guards in front of the app: cross-site requests, JSON content type, body size limits.
+
+The token gate is in :mod:`assistant.web.auth`.
+"""
 
 from __future__ import annotations
 
 import json
-import secrets
+import logging
+from urllib.parse import urlsplit
 
-from fastapi import Request
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.web.errors import error_body
-from vectorstore.errors import AuthError
+
+log = logging.getLogger(__name__)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def bearer_guard(token: str | None):
-    """A FastAPI dependency: with a token configured, requests must carry it as a bearer token."""
+class SameOrigin:
+    """Refuses state-changing requests that a page of another origin sends (CSRF).
 
-    def check(request: Request) -> None:
-        if not token:
-            return
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
-            raise AuthError("this server requires `Authorization: Bearer <token>` (the value of POLICYQA_API_TOKEN)")
+    Browsers send ``Origin`` (and ``Sec-Fetch-Site``) with such requests; a request whose
+    origin is neither this server nor one of ``POLICYQA_CORS_ORIGINS`` gets 403. Programs
+    (curl, httpx, gradio_client) send no Origin and are not affected.
+    """
 
-    return check
+    def __init__(self, app: ASGIApp, allowed: list[str]):
+        self.app = app
+        self.allowed = {origin.rstrip("/") for origin in allowed}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in SAFE_METHODS:
+            return await self.app(scope, receive, send)
+        if scope["type"] not in ("http", "websocket") or self.trusted(Headers(scope=scope)):
+            return await self.app(scope, receive, send)
+        log.warning("refused a cross-site %s %s", scope.get("method", "websocket"), scope["path"])
+        if scope["type"] == "websocket":
+            return await send({"type": "websocket.close", "code": 1008})
+        await send_error(send, 403, "cross_site_request", "requests from pages of other sites are refused; "
+                         "call the API from a program, or list the page's origin in POLICYQA_CORS_ORIGINS")
+
+    def trusted(self, headers: Headers) -> bool:
+        origin = headers.get("origin")
+        if origin is None:
+            return headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+        if origin.rstrip("/") in self.allowed:
+            return True
+        return origin != "null" and urlsplit(origin).netloc == headers.get("host", "")
+
+
+class JsonOnly:
+    """JSON endpoints say which content type to send, instead of a puzzling 422."""
+
+    def __init__(self, app: ASGIApp, paths: frozenset[str]):
+        self.app = app
+        self.paths = paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in self.paths:
+            kind = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+            if kind != "application/json":
+                return await send_error(send, 415, "unsupported_media_type",
+                                        f"send the body as JSON with the header `Content-Type: application/json` "
+                                        f"(got {kind or 'no content type'})")
+        await self.app(scope, receive, send)
+
+
+async def send_error(send: Send, status: int, kind: str, message: str) -> None:
+    body = json.dumps(error_body(kind, message), ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimit:
@@ -71,9 +119,5 @@ class BodyTooLarge(Exception):
 
 
 async def too_large(send: Send, limit: int) -> None:
-    body = json.dumps(error_body("request_too_large", f"the request body is over the {limit // 1024} KB limit; "
-                                 "send less (uploads: POLICYQA_MAX_FILE_MB, JSON: POLICYQA_MAX_REQUEST_KB)"),
-                      ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, 413, "request_too_large", f"the request body is over the {limit // 1024} KB limit; "
+                     "send less (uploads: POLICYQA_MAX_FILE_MB, JSON: POLICYQA_MAX_REQUEST_KB)")

@@ -5,15 +5,24 @@ from __future__ import annotations
 import json
 from typing import Iterator, Literal
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
+from starlette.datastructures import UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.types import Answer, FilterSpec, IngestOutcome, SpeechInfo
+from assistant.types import MAX_K, Answer, FilterSpec, IngestOutcome, SpeechInfo
 from assistant.uploads import Upload
 from assistant.web.errors import error_body
-from vectorstore.errors import PolicyQAError
+from vectorstore.errors import InputError, PolicyQAError
 from vectorstore.types import Passage
+
+JSON_PATHS = frozenset({"/api/ask", "/api/ask/stream", "/api/search"})
+MAX_UPLOAD_PARTS = 20
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["files"],
+    "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                             "description": "one or more speech files, each with its file name"}}}}}}}
 
 
 class ChatTurn(BaseModel):
@@ -42,7 +51,7 @@ class AskRequest(FilteredRequest):
 
 class SearchRequest(FilteredRequest):
     query: str = Field(min_length=1, max_length=2000, examples=["四千精神"])
-    k: int = Field(default=10, ge=1, le=100)
+    k: int = Field(default=10, ge=1, le=MAX_K)
     mode: Literal["hybrid", "dense", "keyword"] = "hybrid"
 
 
@@ -64,6 +73,19 @@ def answer_events(items: Iterator) -> Iterator[str]:
                 yield sse("delta", {"text": item})
     except PolicyQAError as error:
         yield sse("error", error_body(type(error).__name__, str(error)))
+
+
+async def uploaded_files(request: Request) -> list[Upload]:
+    """The ``files`` parts of a multipart body; a part without a file name is a one-line error."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise InputError("send the files as multipart/form-data in the field `files`, e.g. curl -F files=@讲话.docx")
+    form = await request.form(max_files=MAX_UPLOAD_PARTS, max_fields=MAX_UPLOAD_PARTS)
+    parts = form.getlist("files")
+    if not parts:
+        raise InputError("no file was uploaded; send one or more files in the multipart field `files`")
+    if not all(isinstance(part, UploadFile) and part.filename for part in parts):
+        raise InputError("every uploaded file needs a file name (e.g. curl -F files=@讲话.docx); rename and resend it")
+    return [Upload(name=part.filename, content=await part.read()) for part in parts]
 
 
 def api_router(assistant) -> APIRouter:
@@ -88,10 +110,11 @@ def api_router(assistant) -> APIRouter:
     def speeches() -> list[SpeechInfo]:
         return assistant.speeches()
 
-    @router.post("/speeches", response_model=IngestOutcome, summary="Upload .txt/.md/.docx/.pdf files and index them")
-    def upload(files: list[UploadFile] = File(description="one or more speech files")) -> IngestOutcome:
-        uploads = [Upload(name=file.filename or "", content=file.file.read()) for file in files]
-        return assistant.add_files(uploads)
+    @router.post("/speeches", response_model=IngestOutcome, summary="Upload speech files and index them",
+                 openapi_extra=UPLOAD_BODY)
+    async def upload(request: Request) -> IngestOutcome:
+        uploads = await uploaded_files(request)
+        return await run_in_threadpool(assistant.add_files, uploads)
 
     @router.delete("/speeches/{speech_id:path}", summary="Remove a speech from the index ('#' as %23)")
     def delete(speech_id: str) -> dict:

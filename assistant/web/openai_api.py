@@ -23,6 +23,7 @@ from assistant.web.errors import error_body
 from vectorstore.errors import InputError, PolicyQAError
 
 MODEL_NAME = "policy-qa"
+OPENAI_JSON_PATHS = frozenset({"/v1/chat/completions"})
 
 
 class ChatMessage(BaseModel):

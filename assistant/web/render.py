@@ -42,6 +42,11 @@ def answer_html(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
+def question_html(question: str) -> str:
+    """The user's question as the chat shows it: text, never markup."""
+    return escape(question).replace("\n", "<br>")
+
+
 def text_html(text: str) -> str:
     return "<div class=\"answer-text\">" + escape(text).replace("\n", "<br>") + "</div>"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 
 from assistant.types import Answer, FilterSpec
 from assistant.uploads import Upload
-from assistant.web.render import CSS, answer_html, backend_label
+from assistant.web.render import CSS, answer_html, backend_label, question_html, text_html
 from vectorstore.errors import PolicyQAError
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,8 @@ class Handlers:
             raise gr.Error("请输入问题")
         filters = FilterSpec(speech_ids=tuple(speech_ids or ()), speaker=speaker or None,
                              date_from=date_from or None, date_to=date_to or None).to_search_filters()
-        chat = list(chat or []) + [{"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+        chat = list(chat or []) + [{"role": "user", "content": question_html(question)},
+                                   {"role": "assistant", "content": ""}]
         streamed = ""
         for item in self.assistant.stream(question, list(turns or []), filters):
             if isinstance(item, Answer):
@@ -83,7 +85,7 @@ class Handlers:
                 yield "", chat, turns, export_file(item)
             else:
                 streamed += item
-                chat[-1] = {"role": "assistant", "content": streamed}
+                chat[-1] = {"role": "assistant", "content": text_html(streamed)}  # speech text is never HTML
                 yield "", chat, turns, gr.skip()
 
     # -- library -----------------------------------------------------------
@@ -107,7 +109,7 @@ class Handlers:
         if not files:
             raise gr.Error("请先选择要上传的文件（.txt .md .docx .pdf）")
         progress(0, desc="读取文件")
-        uploads = [Upload(name=Path(f).name, content=Path(f).read_bytes()) for f in files]
+        uploads = [Upload(name=Path(f).name, content=Path(f).read_bytes()) for f in map(uploaded_path, files)]
         outcome = self.assistant.add_files(uploads, progress=True)
         lines = [f"导入完成：新增 {len(outcome.added)}，更新 {len(outcome.updated)}，"
                  f"未变 {len(outcome.unchanged)}，嵌入 {outcome.chunks_embedded} 个段落。"]
@@ -119,6 +121,18 @@ class Handlers:
             raise gr.Error("请先在下拉框中选择要删除的讲话")
         self.assistant.delete_speech(speech_id)
         return self.refreshed(f"已删除 {speech_id}")
+
+
+def uploaded_path(path: str) -> str:
+    """A file handed to the upload event must lie in Gradio's upload folder: it came through an upload."""
+    from gradio.utils import get_upload_folder
+
+    folder = os.path.realpath(get_upload_folder())
+    real = os.path.realpath(path)
+    if os.path.commonpath([folder, real]) != folder:
+        log.warning("refused a file that did not come through an upload: %s", path)
+        raise gr.Error("只能导入通过本页面上传的文件")
+    return real
 
 
 def export_file(answer: Answer) -> str:

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 
 from assistant.citations import Evidence
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
+from vectorstore.access import ReadOnlyIndexError
 from vectorstore.compute import ComputeGate
 from vectorstore.errors import InputError, NotFoundError
 from vectorstore.search import SearchFilters
@@ -95,6 +96,8 @@ class Assistant:
         """Keep uploaded files (assistant.uploads.Upload) in the upload folder and index them now."""
         from assistant.uploads import store
 
+        if self.index.read_only:  # refuse before the files are kept in the upload folder
+            raise ReadOnlyIndexError(self.index.read_only_folder)
         paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes, self.settings.max_text_chars)
         return IngestOutcome.from_report(self.ingest(paths, progress=progress))
 

@@ -98,8 +98,12 @@ def build_chat_model(settings: Settings):
 
 
 def ensure_default_corpus(settings: Settings, index) -> None:
-    """An empty index is filled from the default corpus (data/) on first use."""
+    """An empty index is filled from the default corpus (data/) on first use (not a read-only one)."""
     if index.chunk_count() == 0 and settings.data_dir.exists():
+        if index.read_only:
+            log.warning("the index in %s is empty and read-only: not indexing the default corpus; "
+                        "make the folder writable or point POLICYQA_INDEX_DIR elsewhere", index.read_only_folder)
+            return
         log.info("index is empty: indexing the default corpus in %s (first run only)", settings.data_dir)
         report = build_ingestor(settings, index).ingest([settings.data_dir], progress=True)
         log.info("default corpus: %s", report.summary())

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from vectorstore.errors import InputError
+from vectorstore.limits import DEFAULT_MAX_TEXT_CHARS, check_chars, check_docx_package, count_docx_chars
 from vectorstore.types import RawDocument
 
 log = logging.getLogger(__name__)
@@ -136,29 +137,32 @@ def unsupported_reason(path: Path) -> str | None:
 
 
 # -------------------------------------------------------------------- load_file
-def load_file(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[RawDocument]:
+def load_file(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              max_chars: int = DEFAULT_MAX_TEXT_CHARS) -> list[RawDocument]:
     """Read one file into RawDocuments: one per file, or one per record for ``.jsonl``.
 
     Raises InputError (single-line reason) for files that are missing, of an
     unsupported type, empty, larger than ``max_bytes``, binary, undecodable,
-    corrupt, scanned PDFs without text layer, or JSONL files without any usable
-    record.
+    corrupt, scanned PDFs without text layer, JSONL files without any usable
+    record, or text (of a file, of a JSONL record) over ``max_chars``
+    characters; a .docx or PDF is refused before all its text is extracted.
     """
     path = Path(path)
     data = _read_bytes(path, max_bytes)
     suffix = path.suffix.lower()
     absolute = str(path.resolve())
     if suffix == ".jsonl":
-        return _load_jsonl(data, path.name, absolute)
+        return _load_jsonl(data, path.name, absolute, max_chars)
     meta: dict = {}
     if suffix in TEXT_SUFFIXES:
         text = _nonblank(normalise_text(_decode_text(data)), "file contains only whitespace, no text")
     elif suffix in HTML_SUFFIXES:
         text, meta = _html_text(data)
     elif suffix == ".docx":
-        text = _docx_text(data)
+        text = _docx_text(data, max_chars)
     else:
-        text = _pdf_text(data)
+        text = _pdf_text(data, max_chars)
+    check_chars(len(text), max_chars)
     return [RawDocument(source=path.name, text=text, path=absolute, meta=meta)]
 
 
@@ -419,7 +423,7 @@ def _mark_html_blocks(soup) -> None:
 
 
 # ------------------------------------------------------------------------- DOCX
-def _docx_text(data: bytes) -> str:
+def _docx_text(data: bytes, max_chars: int) -> str:
     """Paragraphs and table rows of a .docx body in document order, one per line."""
     from docx import Document
     from docx.table import Table
@@ -429,14 +433,27 @@ def _docx_text(data: bytes) -> str:
     if not data.startswith(b"PK"):
         raise InputError("not a .docx file (not a zip package); save it from Word as .docx")
     try:
+        _check_docx_size(data, max_chars)
         doc = Document(io.BytesIO(data))
         lines = []
         for block in doc.iter_inner_content():
             lines.extend(_table_lines(block) if isinstance(block, Table) else [block.text])
+    except InputError:
+        raise
     except Exception as err:  # python-docx raises many types for broken packages
         raise InputError(f"cannot read the .docx (corrupt?): {_one_line(err)}; re-save it in Word") from err
     text = normalise_text("\n".join(line for line in lines if line.strip()))
     return _nonblank(text, "document has no text")
+
+
+def _check_docx_size(data: bytes, max_chars: int) -> None:
+    """Refuse a package that unpacks too far, or whose body text is over ``max_chars``."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_docx_package(archive, max_chars)
+        if "word/document.xml" in archive.namelist():  # else python-docx says what is missing
+            count_docx_chars(archive, max_chars)
 
 
 def _table_lines(table) -> list[str]:
@@ -453,17 +470,22 @@ def _table_lines(table) -> list[str]:
 
 
 # -------------------------------------------------------------------------- PDF
-def _pdf_text(data: bytes) -> str:
-    """The text layer of a PDF, pages joined by ``\\n``."""
+def _pdf_text(data: bytes, max_chars: int) -> str:
+    """The text layer of a PDF, pages joined by ``\\n``; stops once past ``max_chars``."""
     if b"%PDF-" not in data[:1024]:
         raise InputError("not a PDF file (no %PDF header); check the file type")
     reader = _open_pdf(data)
-    pages = []
+    pages, count = [], 0
     for number, page in enumerate(reader.pages, start=1):
         try:
             pages.append(page.extract_text() or "")
         except Exception as err:  # one broken page should not lose the others
             log.warning("PDF page %d: cannot extract text (%s); skipped", number, _one_line(err))
+            continue
+        count += len(pages[-1]) + 1
+        if count > max_chars:
+            raise InputError(f"the PDF holds more than {max_chars:,} characters by page {number}, over the "
+                             "limit (POLICYQA_MAX_TEXT_CHARS); split it")
     text = normalise_text("\n".join(pages))
     return _nonblank(text, "PDF has no text layer (scanned?); run OCR first")
 
@@ -488,8 +510,10 @@ def _open_pdf(data: bytes):
 
 
 # ------------------------------------------------------------------------ JSONL
-def _load_jsonl(data: bytes, name: str, absolute: str) -> list[RawDocument]:
-    """One RawDocument per usable line; bad lines are logged and skipped.
+def _load_jsonl(data: bytes, name: str, absolute: str, max_chars: int) -> list[RawDocument]:
+    """One RawDocument per usable line; bad lines (a record over ``max_chars`` too) are logged and skipped.
+
+    The total is bounded by the byte limit: JSON text never decodes to more characters than bytes.
 
     Lines are split on ``\n`` only: U+2028 and friends may occur inside JSON strings.
     """
@@ -498,7 +522,7 @@ def _load_jsonl(data: bytes, name: str, absolute: str) -> list[RawDocument]:
         if not line.strip():
             continue
         try:
-            docs.append(_jsonl_record(line, number, name, absolute))
+            docs.append(_jsonl_record(line, number, name, absolute, max_chars))
         except ValueError as err:
             problems.append(f"line {number}: {err}")
             log.warning("%s line %d skipped: %s", name, number, err)
@@ -509,7 +533,7 @@ def _load_jsonl(data: bytes, name: str, absolute: str) -> list[RawDocument]:
     return docs
 
 
-def _jsonl_record(line: str, number: int, name: str, absolute: str) -> RawDocument:
+def _jsonl_record(line: str, number: int, name: str, absolute: str, max_chars: int) -> RawDocument:
     """The RawDocument of one JSONL line; ValueError says what is wrong with it."""
     try:
         record = json.loads(line)
@@ -520,6 +544,9 @@ def _jsonl_record(line: str, number: int, name: str, absolute: str) -> RawDocume
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError('no "text" field' if text is None else '"text" is empty or not a string')
+    if len(text) > max_chars:
+        raise ValueError(f'"text" holds {len(text):,} characters, over the {max_chars:,} limit '
+                         "(POLICYQA_MAX_TEXT_CHARS); split the record")
     meta = {k: str(v) for k in JSONL_META_FIELDS if (v := record.get(k)) is not None and str(v).strip()}
     ref = meta.get("id", f"L{number}")
     return RawDocument(source=f"{name}#{ref}", text=normalise_text(text), path=absolute, meta=meta)

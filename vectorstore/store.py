@@ -13,18 +13,26 @@ Write protocol for one speech, safe against a kill at any point:
 Chunks whose hash differs from their speech record's (a kill between 1 and 3)
 are orphans; :meth:`SpeechIndex.repair` removes them and re-syncs the keyword
 index, and every ingestion starts with it.
+
+Every write ends by saving (replacing) the keyword index file; each read
+stats it and, when another process (a CLI ``ingest``) replaced it, reloads
+records, keyword index and Chroma client (its HNSW reader would stay stale).
+An index this process cannot write opens read-only: writes raise ReadOnlyIndexError.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
+from vectorstore.access import ReadOnlyIndexError, file_stamp, note_read_only, unwritable
 from vectorstore.errors import IndexMismatchError
+from vectorstore.keyword import INDEX_FILE as KEYWORD_FILE
 from vectorstore.keyword import KeywordIndex
 from vectorstore.types import Chunk, Speech
 
@@ -81,12 +89,20 @@ class SpeechIndex:
         self.identity = identity
         self._names = (f"{collection}_chunks", f"{collection}_speeches")
         self.keyword_dir = keyword_dir
+        self.read_only_folder = _read_only_folder(client, keyword_dir)
+        self._reload_lock = threading.Lock()
         self._chunks = self._open_collection(self._names[0])
         self._speeches = self._open_collection(self._names[1])
         self._records: dict[str, SpeechRecord] | None = None
+        self._stamp = file_stamp(Path(keyword_dir) / KEYWORD_FILE)
         self.keyword = _open_keyword(keyword_dir)
         if len(self.keyword) != self._chunks.count():
             self.sync_keyword()
+
+    @property
+    def read_only(self) -> bool:
+        """True when this process cannot write the index folder: writes raise ReadOnlyIndexError."""
+        return self.read_only_folder is not None
 
     # -- opening -----------------------------------------------------------
     def _open_collection(self, name: str):
@@ -112,9 +128,36 @@ class SpeechIndex:
                 f"`policyqa ingest --rebuild PATH...` or change the settings back."
             )
 
+    def _refresh(self) -> None:
+        """Reload when another process wrote the index since (its keyword file was replaced)."""
+        if file_stamp(self.keyword.path) == self._stamp:
+            return
+        with self._reload_lock:
+            stamp = file_stamp(self.keyword.path)
+            if stamp != self._stamp:
+                self._reload(stamp)
+
+    def _reload(self, stamp) -> None:
+        from vectorstore.chroma import reopen_client
+
+        log.info("the index in %s was changed by another process; reloading it", self.keyword_dir)
+        self.client = reopen_client(self.client)
+        self._chunks = self._open_collection(self._names[0])
+        self._speeches = self._open_collection(self._names[1])
+        self._records = None
+        self._stamp = stamp
+        try:
+            self.keyword.reload()
+        except IndexMismatchError as error:
+            log.warning("%s; rebuilding it from the Chroma index", error)
+            self.keyword.rebuild([], [])
+        if len(self.keyword) != self._chunks.count():  # the other process is still writing
+            self.sync_keyword(save=False)
+
     # -- reading -----------------------------------------------------------
     def speeches(self) -> dict[str, SpeechRecord]:
         """Every committed speech, by id (cached; reloaded after a write or when the count changes)."""
+        self._refresh()
         count = self._speeches.count()
         if self._records is None or len(self._records) != count:
             records = {}
@@ -126,11 +169,13 @@ class SpeechIndex:
 
     def speech_chunks(self, speech_id: str) -> list[Chunk]:
         """A speech's chunks in text order: together they hold all its text but blank lines."""
+        self._refresh()
         got = self._chunks.get(where={"speech_id": speech_id}, include=["documents", "metadatas"])
         chunks = [chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
         return sorted(chunks, key=lambda chunk: chunk.start)
 
     def chunk_count(self) -> int:
+        self._refresh()
         return self._chunks.count()
 
     def get_chunks(self, ids: list[str]) -> list[Chunk]:
@@ -142,12 +187,14 @@ class SpeechIndex:
 
     def chunks_containing(self, text: str, where: dict | None = None, limit: int = 20) -> list[Chunk]:
         """Chunks whose text contains ``text`` verbatim (Chroma's document index)."""
+        self._refresh()
         got = self._chunks.get(where_document={"$contains": text}, where=where or None, limit=limit,
                                include=["documents", "metadatas"])
         return [chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
     def dense_search(self, query: str, k: int = 10, where: dict | None = None) -> list[ScoredChunk]:
         """Chunks nearest the query embedding; score = cosine similarity."""
+        self._refresh()
         if self._chunks.count() == 0:
             return []
         vector = self.embeddings.embed_query(query)
@@ -165,6 +212,7 @@ class SpeechIndex:
         return {i: float(np.dot(np.asarray(e, dtype=np.float32), vector)) for i, e in zip(got["ids"], got["embeddings"])}
 
     def keyword_search(self, query: str, k: int = 10, allowed_ids: set[str] | None = None) -> list[ScoredChunk]:
+        self._refresh()
         hits = self.keyword.search(query, k=k, allowed_ids=allowed_ids)
         chunks = {chunk.id: chunk for chunk in self.get_chunks([i for i, _ in hits])}
         return [ScoredChunk(chunks[i], score) for i, score in hits if i in chunks]
@@ -187,6 +235,7 @@ class SpeechIndex:
     # -- writing -----------------------------------------------------------
     def put_speeches(self, items: list[tuple[Speech, list[Chunk], np.ndarray, SpeechRecord]]) -> None:
         """Store speeches' chunks and records, a batch at a time (the protocol in the module docstring)."""
+        self._require_writable()
         self._records = None
         new_ids = {c.id for _, chunks, _, _ in items for c in chunks}
         speech_ids = [speech.id for speech, _, _, _ in items]
@@ -207,6 +256,7 @@ class SpeechIndex:
                             [indexed_text(c.text, speech.title or speech.meeting, c.section) for c, speech, _ in chunks])
 
     def remove_speeches(self, speech_ids: Iterable[str]) -> None:
+        self._require_writable()
         self._records = None
         for speech_id in speech_ids:
             ids = self.chunk_ids(where={"speech_id": speech_id})
@@ -216,10 +266,22 @@ class SpeechIndex:
             self.keyword.delete(ids)
 
     def save(self) -> None:
-        self.keyword.save()
+        self._require_writable()
+        self._save_keyword()
+
+    def _save_keyword(self) -> None:
+        """Save the keyword index; its new stamp is ours, no reason to reload."""
+        with self._reload_lock:
+            self.keyword.save()
+            self._stamp = file_stamp(self.keyword.path)
+
+    def _require_writable(self) -> None:
+        if self.read_only_folder is not None:
+            raise ReadOnlyIndexError(self.read_only_folder)
 
     def repair(self) -> int:
         """Remove orphan chunks (see module docstring) and re-sync the keyword index."""
+        self._require_writable()
         hashes = {record.id: record.hash for record in self.speeches().values()}
         orphans = [i for ids, metas, _ in self._pages(self._chunks, ["metadatas"])
                    for i, m in zip(ids, metas) if hashes.get(m.get("speech_id")) != m.get("speech_hash")]
@@ -229,8 +291,8 @@ class SpeechIndex:
         self.sync_keyword()
         return len(orphans)
 
-    def sync_keyword(self) -> None:
-        """Make the keyword index hold exactly the chunks Chroma holds."""
+    def sync_keyword(self, save: bool = True) -> None:
+        """Make the keyword index hold exactly the chunks Chroma holds (saved unless read-only)."""
         chroma_ids = self.chunk_ids()
         stale = self.keyword.ids() - chroma_ids
         missing = sorted(chroma_ids - self.keyword.ids())
@@ -243,7 +305,8 @@ class SpeechIndex:
             self.keyword.upsert(got["ids"], texts)
         if stale or missing:
             log.info("keyword index re-synced: %d added, %d removed", len(missing), len(stale))
-            self.keyword.save()
+            if save and not self.read_only:
+                self._save_keyword()
 
 
 def indexed_text(text: str, title: str | None, section: str) -> str:
@@ -251,6 +314,16 @@ def indexed_text(text: str, title: str | None, section: str) -> str:
     section path give it context; the stored text stays the exact span."""
     context = " ".join(part for part in (title, section) if part)
     return f"{context}\n{text}" if context else text
+
+
+def _read_only_folder(client, keyword_dir: Path) -> Path | None:
+    """The folder that makes an index read-only for this process (Chroma's or the keyword index's)."""
+    from vectorstore.chroma import read_only_source
+
+    folder = read_only_source(client) or unwritable(keyword_dir)
+    if folder is not None:
+        note_read_only(folder)
+    return folder
 
 
 def _open_keyword(directory: Path) -> KeywordIndex:
@@ -264,6 +337,9 @@ def _open_keyword(directory: Path) -> KeywordIndex:
 
 def drop_index(client, collection: str, keyword_dir: Path) -> None:
     """Delete an index whatever it was built with (``ingest --rebuild``)."""
+    folder = _read_only_folder(client, keyword_dir)
+    if folder is not None:
+        raise ReadOnlyIndexError(folder)
     existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
     for name in (f"{collection}_chunks", f"{collection}_speeches"):
         if name in existing:

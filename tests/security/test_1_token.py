@@ -66,3 +66,14 @@ def test_a_browser_is_sent_to_the_login_page_and_its_session_opens_everything(gu
         assert browser.get("/", headers={"Accept": "text/html"}).status_code == 200
         assert browser.get("/gradio_api/info").status_code == 200
         assert browser.get("/api/speeches").status_code == 200
+
+
+def test_an_exposed_server_without_a_token_is_logged(caplog):
+    from assistant.web.auth import warn_if_exposed
+
+    with caplog.at_level("WARNING"):
+        warn_if_exposed("127.0.0.1", None)
+        warn_if_exposed("0.0.0.0", "a-token")
+        assert not caplog.records
+        warn_if_exposed("0.0.0.0", None)
+    assert "POLICYQA_API_TOKEN" in caplog.text

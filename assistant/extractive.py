@@ -5,6 +5,14 @@ question's (idf-weighted) vocabulary they hold, takes the best one, keeps an
 enumeration whole when the best sentence introduces or belongs to one, adds
 other strong sentences (from other speeches too, for "which speeches…"
 questions), and cites each with [n]. Below a calibrated score it refuses.
+
+Holding the question's words is not enough to be the answer: a sentence that
+restates the question, a repetitive sentence or keyword list, a sentence that
+recurs among the passages, every sentence of a stuffed passage, and those of a
+speech that repeats the question's words sentence after sentence keep only a
+share of their coverage (``assistant.sentences.SentenceQuality``). Text in a
+passage is only ever quoted, never followed: an instruction in a speech is a
+sentence like any other.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import numpy as np
 from assistant.citations import Evidence, make_citation
 from assistant.evaluation import normalise
 from assistant.retrieval import quoted_terms
-from assistant.sentences import Sentence, content_chars
+from assistant.sentences import Sentence, SentenceQuality, content_chars
 from assistant.types import Citation
 from vectorstore.keyword import tokenize
 from vectorstore.outline import heading_kind
@@ -133,22 +141,25 @@ class ExtractiveAnswerer:
         return candidates[best], float(similarities[best])
 
     def score_sentences(self, question: str, evidences: list[Evidence]) -> list[ScoredSentence]:
-        """Every candidate sentence, best first: weighted coverage of the question's words, plus bonuses."""
+        """Every candidate sentence, best first: weighted coverage of the question's words, times
+        the sentence's quality, plus bonuses."""
         focus = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
         weights = self.idf(focus)
         total = sum(weights.values()) or 1.0
         wants_number = bool(_WANTS_NUMBER.search(question))
         quoted = [normalise(term) for term in quoted_terms(question)]
+        candidates = [(rank, evidence, sentence, _covered(sentence.text, weights, total))
+                      for rank, evidence in enumerate(evidences) for sentence in evidence.sentences()
+                      if not _is_title(sentence, evidence)]
+        quality = SentenceQuality(question, _distinct_sentences(evidences),
+                                  [(e.passage.speech_id, covered) for _, e, _, covered in candidates])
         scored = []
-        for rank, evidence in enumerate(evidences):
-            for sentence in evidence.sentences():
-                if _is_title(sentence, evidence):
-                    continue
-                tokens = sentence_tokens(sentence.text)
-                coverage = sum(w for t, w in weights.items() if t in tokens) / total
-                bonus = QUOTED_BONUS * any(term in normalise(sentence.text) for term in quoted)
-                bonus += NUMBER_BONUS if wants_number and _NUMBER.search(sentence.text) else 0.0
-                scored.append(ScoredSentence(evidence, sentence, coverage + bonus - RANK_PENALTY * rank, coverage))
+        for rank, evidence, sentence, covered in candidates:
+            share = quality(evidence.passage.speech_id, evidence.passage.text, sentence.text)
+            bonus = QUOTED_BONUS * any(term in normalise(sentence.text) for term in quoted)
+            bonus += NUMBER_BONUS if wants_number and _NUMBER.search(sentence.text) else 0.0
+            score = share * (covered + bonus) - RANK_PENALTY * rank
+            scored.append(ScoredSentence(evidence, sentence, score, share * covered))
         return sorted(scored, key=lambda s: -s.score)
 
     def _choose(self, best: ScoredSentence, scored: list[ScoredSentence], question: str) -> list[ScoredSentence]:
@@ -160,6 +171,21 @@ class ExtractiveAnswerer:
             if not _overlaps(candidate, chosen):
                 chosen.append(candidate)
         return chosen
+
+
+def _distinct_sentences(evidences: list[Evidence]) -> list[Sentence]:
+    """Every sentence of the passages once (a sentence is its speech and offset)."""
+    seen: dict[tuple[str, int], Sentence] = {}
+    for evidence in evidences:
+        for sentence in evidence.sentences():
+            seen.setdefault((evidence.passage.speech_id, sentence.start), sentence)
+    return list(seen.values())
+
+
+def _covered(text: str, weights: dict[str, float], total: float) -> float:
+    """Share of the question's idf weight whose words the sentence holds."""
+    tokens = sentence_tokens(text)
+    return sum(weight for token, weight in weights.items() if token in tokens) / total
 
 
 @lru_cache(maxsize=50_000)

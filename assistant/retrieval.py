@@ -16,16 +16,19 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.citations import Evidence
+from assistant.sentences import is_stuffed
 from vectorstore.outline import heading_kind
-from vectorstore.search import SearchFilters
+from vectorstore.search import SearchFilters, spread_speeches
 from vectorstore.store import SpeechIndex
 from vectorstore.types import Chunk, Passage
 
 _QUOTED = re.compile(r"[“\"「『‘']([^”\"」』’']{2,24})[”\"」』’']")
 _NUMBER_SLOGAN = re.compile(r"(?<![\d.])\d{5,}(?![\d.%年万亿元])")
 _LIST_INTRO = re.compile(r"[：:]\s*$")
-EXACT_BOOST = 3
-MAX_FOLLOW = 3  # chunks an enumeration may be followed into  # exact matches are moved ahead of at most this many fused results
+EXACT_BOOST = 3  # exact matches are moved ahead of at most this many fused results
+MAX_FOLLOW = 3  # chunks an enumeration may be followed into
+STUFFED_DEMOTION = 4  # places a stuffed passage (questions, keyword runs, repeats) moves down
+MAX_PER_SPEECH = 3  # of the passages an answer gets, at most this many from one speech, while others qualify
 
 
 def quoted_terms(question: str) -> list[str]:
@@ -56,6 +59,7 @@ class EvidenceRetriever(BaseRetriever):
     def evidence(self, query: str, filters: SearchFilters | None = None) -> list[Evidence]:
         filters = filters or self.filters
         fused = self.searcher.search(query, k=self.depth, mode="hybrid", filters=filters)
+        fused = spread_speeches(demote_stuffed(fused), MAX_PER_SPEECH)
         ranked = prioritise_exact(fused, self._exact_matches(query, filters))
         expanded = expand_neighbours(self.index, ranked[: self.k])
         records = self.index.speeches()
@@ -70,6 +74,14 @@ class EvidenceRetriever(BaseRetriever):
             for variant in _variants(term):
                 matches += self.index.chunks_containing(variant, where=where)
         return matches
+
+
+def demote_stuffed(passages: list[Passage]) -> list[Passage]:
+    """Passages made mostly of questions, keyword runs and repeated sentences move STUFFED_DEMOTION
+    places down: keyword stuffing must not push the passages that answer out of the top k."""
+    stuffed = [is_stuffed(p.text) for p in passages]
+    keys = sorted((rank + STUFFED_DEMOTION * bad, bad, rank) for rank, bad in enumerate(stuffed))
+    return [passages[rank] for *_, rank in keys]
 
 
 def prioritise_exact(fused: list[Passage], exact: list[Chunk]) -> list[Passage]:

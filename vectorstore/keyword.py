@@ -66,6 +66,9 @@ STOP_WORDS = frozenset(
 
 _WORD_RE = re.compile(r"\w+(?:\.\w+)*")  # 44.2% -> 44.2, a_b stays one word
 _CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+# Question words cut out of a query before it is tokenised (the stop words drop them as words,
+# but the bigrams around them would stay).
+_QUESTION_FORM_RE = re.compile(r"为什么|什么|哪些|哪里|哪个|哪|怎么|怎样|如何|多少|是否|吗|呢")
 
 _segmenter_lock = threading.Lock()
 _segmenter: jieba.Tokenizer | None = None
@@ -89,10 +92,17 @@ def _jieba() -> jieba.Tokenizer:
 
             jieba.setLogLevel(logging.WARNING)
             segmenter = jieba.Tokenizer()
-            segmenter.tmp_dir = tempfile.gettempdir()  # dictionary cache file
+            segmenter.tmp_dir = tempfile.gettempdir()  # where its dictionary cache goes
+            segmenter.cache_file = _jieba_cache_name()
             segmenter.initialize()
             _segmenter = segmenter
         return _segmenter
+
+
+def _jieba_cache_name() -> str:
+    """One cache file per user: another user's file in a sticky /tmp cannot be replaced."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return f"jieba.policyqa-{uid}.cache"
 
 
 def segment(text: str) -> list[str]:
@@ -131,6 +141,15 @@ def tokenize(text: str) -> list[str]:
     ['四千', '精神', '么是', '四千', '千精', '精神']
     """
     return _tokens(text)
+
+
+def query_terms(query: str) -> dict[str, None]:
+    """Distinct tokens of a query, in order, without those that straddle a question word.
+
+    「什么是五皮精神」 searches 五皮/精神/皮精/是五, not 「么是」: a chunk that merely
+    asks 「什么是…？」 (keyword stuffing does) gains nothing from the question's form.
+    """
+    return dict.fromkeys(tokenize(_QUESTION_FORM_RE.sub(" ", normalize(query))))
 
 
 _EMPTY = np.zeros(0, dtype=np.int32)
@@ -216,6 +235,16 @@ class KeywordIndex:
         logger.debug("keyword index %s: %d chunks", index.path, len(index._docs))
         return index
 
+    def reload(self) -> None:
+        """Replace the content with what the file holds now (another process saved it).
+
+        In place, so that holders of this object (or of its bound methods) see it.
+        Raises IndexMismatchError like :meth:`open`.
+        """
+        fresh = KeywordIndex.open(self.directory)
+        with self._lock:
+            self._vocab, self._docs, self._model = fresh._vocab, fresh._docs, None
+
     def __len__(self) -> int:
         return len(self._docs)
 
@@ -277,7 +306,7 @@ class KeywordIndex:
         """
         if k <= 0 or not self._docs:
             return []
-        tokens = dict.fromkeys(tokenize(query))  # distinct, in order
+        tokens = query_terms(query)
         with self._lock:
             model = self._current_model()
             scores = model.scores(self._vocab[t] for t in tokens if t in self._vocab)

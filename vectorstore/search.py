@@ -89,6 +89,17 @@ def reciprocal_rank_fusion(rankings: list[tuple[list[ScoredChunk], float]], k: i
     return [ScoredChunk(chunks[chunk_id], scores[chunk_id]) for chunk_id in order]
 
 
+def spread_speeches(passages: list[Passage], cap: int) -> list[Passage]:
+    """The same passages, a speech's hits after its ``cap``-th moved behind the other speeches'
+    (in order): one speech, stuffed with every question's words, cannot fill the top results."""
+    counts: dict[str, int] = {}
+    first, later = [], []
+    for passage in passages:
+        counts[passage.speech_id] = counts.get(passage.speech_id, 0) + 1
+        (first if counts[passage.speech_id] <= cap else later).append(passage)
+    return first + later
+
+
 def to_passage(hit: ScoredChunk, record: SpeechRecord | None) -> Passage:
     chunk = hit.chunk
     return Passage(

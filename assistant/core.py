@@ -6,8 +6,13 @@ import logging
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from assistant.answering.composers import Draft
+from assistant.answering.meta import asked_fields
+from assistant.answering.structured import StructuredAnswers, joined
 from assistant.citations import Evidence
+from assistant.understanding.service import Understanding, narrowed, preferred
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
+from assistant.types import SpeechOutline
 from vectorstore.access import ReadOnlyIndexError
 from vectorstore.compute import ComputeGate
 from vectorstore.errors import InputError, NotFoundError
@@ -21,7 +26,8 @@ RELATED_COUNT = 3
 class Assistant:
     """Answers questions about the indexed speeches, with verified citations."""
 
-    def __init__(self, settings, index, searcher, retriever, answerer, rewriter, ingestor=None, gate=None):
+    def __init__(self, settings, index, searcher, retriever, answerer, rewriter, ingestor=None, gate=None,
+                 understanding=None, structured=None):
         self.settings = settings
         self.index = index
         self.searcher = searcher
@@ -31,6 +37,8 @@ class Assistant:
         self.ingestor = ingestor
         # Embedding and generation each take both cores: never at once, and questions before ingests.
         self.gate = gate or ComputeGate()
+        self.understanding = understanding or Understanding(index)
+        self.structured = structured or StructuredAnswers(index, index.keyword.idf)
 
     @property
     def backend(self) -> str:
@@ -62,14 +70,32 @@ class Assistant:
                 filters: SearchFilters | None) -> Iterator[str | Answer]:
         with self.gate.foreground():
             query = self.rewriter(question, history or [])
-            evidences = self.retriever.evidence(query, filters)
-            result = None
-            for item in self.answerer.stream(query, evidences):
-                if isinstance(item, str):
-                    yield item
-                else:
-                    result = item
-        yield self._answer(question, query, evidences, result)
+            analysis = self.understanding.analyse(query)
+            evidences = self.retriever.evidence(query, narrowed(filters, analysis), prefer=preferred(analysis))
+            draft = self.structured.draft(analysis, evidences)
+            if draft is None:
+                draft = yield from self._picked(query, analysis, evidences)
+            else:
+                yield draft.text
+        yield self._answer(question, query, analysis, evidences, draft)
+
+    def _picked(self, query: str, analysis, evidences: list[Evidence]):
+        """The answerer's draft (text streamed as it comes), after a meta line when one applies."""
+        meta = self.structured.meta(analysis, evidences)
+        if meta is not None and not meta.grounded:
+            return meta
+        if meta is not None:
+            yield meta.text + "\n"
+        result = None
+        for item in self.answerer.stream(query, evidences):
+            if isinstance(item, str):
+                yield item
+            else:
+                result = item
+        picked = Draft(result[0], tuple(result[1])) if result and result[1] else None
+        if meta is None or (picked is None and not asked_fields(analysis.text)):
+            return picked  # the meta line alone answers only a question about who / when / which meeting
+        return joined(meta, picked)
 
     def warm_up(self) -> None:
         """Load the embedder (and a local LLM) now, so the first question does not wait for them."""
@@ -86,6 +112,13 @@ class Assistant:
         """Indexed speeches (id, source, title, speaker, date, places, chunk_count…), by id."""
         records = sorted(self.index.speeches().values(), key=lambda record: record.id)
         return [SpeechInfo.from_record(record) for record in records]
+
+    def outline(self, speech_id: str) -> SpeechOutline:
+        """A speech's outline tree under its header; NotFoundError for an id that is not indexed."""
+        record = self.index.speeches().get(speech_id)
+        if record is None:
+            raise NotFoundError(f"no indexed speech has the id {speech_id!r}; list them with `policyqa speeches`")
+        return SpeechOutline.from_record(record)
 
     def status(self) -> dict:
         """What a health check reports: the backend and what the index holds."""
@@ -124,13 +157,13 @@ class Assistant:
         if not any(r.path == record.path for r in self.index.speeches().values()):
             path.unlink()
 
-    def _answer(self, question: str, query: str, evidences: list[Evidence], result) -> Answer:
-        if result is None or not result[1]:
-            return Answer(question=question, query=query, text=REFUSAL, grounded=False,
-                          related=tuple(related(evidences)), backend=self.backend)
-        text, citations = result
-        return Answer(question=question, query=query, text=text, grounded=True,
-                      citations=tuple(citations), backend=self.backend)
+    def _answer(self, question: str, query: str, analysis, evidences: list[Evidence], draft) -> Answer:
+        common = {"question": question, "query": query, "backend": self.backend, "intent": analysis.intent.value,
+                  "scope": analysis.scope.speech_ids if analysis.scope.certain else ()}
+        if draft is None or not draft.grounded or not draft.citations:
+            text = draft.text if draft is not None and not draft.grounded else REFUSAL
+            return Answer(**common, text=text, grounded=False, related=tuple(related(evidences)))
+        return Answer(**common, text=draft.text, grounded=True, citations=draft.citations)
 
 
 def related(evidences: list[Evidence]) -> list[RelatedPassage]:

@@ -56,10 +56,11 @@ class EvidenceRetriever(BaseRetriever):
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [Document(page_content=e.passage.text, metadata={"evidence": e}) for e in self.evidence(query)]
 
-    def evidence(self, query: str, filters: SearchFilters | None = None) -> list[Evidence]:
+    def evidence(self, query: str, filters: SearchFilters | None = None,
+                 prefer: tuple[str, ...] = ()) -> list[Evidence]:
         filters = filters or self.filters
         fused = self.searcher.search(query, k=self.depth, mode="hybrid", filters=filters)
-        fused = spread_speeches(demote_stuffed(fused), MAX_PER_SPEECH)
+        fused = spread_speeches(demote_stuffed(preferring(fused, prefer)), MAX_PER_SPEECH)
         ranked = prioritise_exact(fused, self._exact_matches(query, filters))
         expanded = expand_neighbours(self.index, ranked[: self.k])
         records = self.index.speeches()
@@ -74,6 +75,14 @@ class EvidenceRetriever(BaseRetriever):
             for variant in _variants(term):
                 matches += self.index.chunks_containing(variant, where=where)
         return matches
+
+
+def preferring(passages: list[Passage], speech_ids: tuple[str, ...]) -> list[Passage]:
+    """Passages of the speeches a question seems to mean first (in fused order), then the rest."""
+    if not speech_ids:
+        return passages
+    wanted = set(speech_ids)
+    return [p for p in passages if p.speech_id in wanted] + [p for p in passages if p.speech_id not in wanted]
 
 
 def demote_stuffed(passages: list[Passage]) -> list[Passage]:

@@ -101,6 +101,10 @@ class Answer(BaseModel):
     citations: tuple[Citation, ...] = ()
     related: tuple[RelatedPassage, ...] = Field(default=(), description="nearest passages, offered when refusing")
     backend: str = Field(default="extractive", description="extractive, local or openai")
+    intent: str = Field(default="fact", description="what the question asks: meta, outline, item, summary, cross, "
+                        "definition, number, list or fact")
+    scope: tuple[str, ...] = Field(default=(), description="ids of the speeches the question was taken to mean "
+                                   "(empty when it names none)")
 
     @property
     def rewritten(self) -> bool:
@@ -147,6 +151,63 @@ class SpeechInfo(BaseModel):
     def from_record(cls, record) -> "SpeechInfo":
         """The public fields of a stored SpeechRecord."""
         return cls(**{name: getattr(record, name) for name in cls.model_fields})
+
+
+class OutlineNodeInfo(BaseModel):
+    """One node of a speech's outline: a heading (or an item of an enumeration in a paragraph) and its section."""
+
+    model_config = ConfigDict(frozen=True)
+
+    level: int = Field(description="1 = top level")
+    kind: str = Field(description="marker kind: cn、 (一、), (cn) (（一）), n、 (1、), 一是 (一是/一要), 第条, 第章 …")
+    ordinal: int = Field(description="the marker's number (（三） → 3); for 首先/其次… the position")
+    heading: str = Field(description="the heading, exactly the cleaned speech text [heading_start:heading_end]")
+    heading_start: int
+    heading_end: int
+    start: int = Field(description="section start in the cleaned speech text (= heading_start)")
+    end: int = Field(description="section end: where the next heading of this level or above starts")
+    inline: bool = Field(default=False, description="an item of an enumeration inside one paragraph (一是…；二是…)")
+    children: tuple[OutlineNodeInfo, ...] = ()
+
+    @classmethod
+    def from_node(cls, node) -> "OutlineNodeInfo":
+        """The public fields of a vectorstore OutlineNode, children included."""
+        fields = {name: getattr(node, name) for name in cls.model_fields if name != "children"}
+        return cls(**fields, children=tuple(cls.from_node(child) for child in node.children))
+
+
+class SpeechOutline(BaseModel):
+    """A speech's outline tree under the speech's header (what `policyqa outline` and the 资料库 show)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    speech: SpeechInfo
+    part: int | None = Field(default=None, description="the 第N篇 ordinal when the speech comes from a compilation")
+    nodes: tuple[OutlineNodeInfo, ...] = Field(default=(), description="top-level nodes; empty without headings")
+
+    @classmethod
+    def from_record(cls, record) -> "SpeechOutline":
+        """The outline a stored SpeechRecord carries."""
+        return cls(speech=SpeechInfo.from_record(record), part=record.meta.part,
+                   nodes=tuple(OutlineNodeInfo.from_node(node) for node in record.outline.nodes))
+
+    @property
+    def header(self) -> str:
+        """Which speech: title (else meeting, else file) · role and speaker · date · id."""
+        info = self.speech
+        who = " ".join(filter(None, (info.speaker_role, info.speaker)))
+        return " · ".join(filter(None, (info.title or info.meeting or info.source, who, info.date, info.id)))
+
+    def to_text(self) -> str:
+        """The header line, then one heading a line, indented by level, with its section's offsets."""
+        lines = [self.header] + [f"{'  ' * (n.level - 1)}{n.heading}  [{n.start}:{n.end}]" for n in _walk(self.nodes)]
+        return "\n".join(lines if self.nodes else lines + ["（没有识别出分级标题）"])
+
+
+def _walk(nodes: tuple[OutlineNodeInfo, ...]):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
 
 
 class IngestOutcome(BaseModel):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from vectorstore.outline import Block, Heading, outline_blocks, section_path
 from vectorstore.types import Chunk, Speech
 
-CHUNKER_VERSION = "outline-v2"  # v2: keyword index holds title and section too
+CHUNKER_VERSION = "outline-v3"  # v2: keyword index holds title and section too; v3: 「一、2024年…」 is a heading
 DEFAULT_MAX_CHARS = 600  # measured: bench.retrieval --max-chars 250 400 600 800 1000
 _SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*|\n+")
 _CLAUSE_END = re.compile(r"[，,、：:]")

@@ -135,10 +135,8 @@ class Ingestor:
 
     def _record(self, speech: Speech, path: str) -> SpeechRecord:
         return SpeechRecord(
-            id=speech.id, source=speech.source, file=speech.source.split("#")[0], path=path,
-            hash=content_hash(speech, self.chunker_key), text_hash=text_hash(speech.text), chunk_count=0,
-            title=speech.title, speaker=speech.speaker, speaker_role=speech.speaker_role, date=speech.date,
-            places=speech.places, meeting=speech.meeting, region=speech.region,
+            id=speech.id, file=speech.source.split("#")[0], path=path, hash=content_hash(speech, self.chunker_key),
+            text_hash=text_hash(speech.text), chunk_count=0, meta=speech.meta, outline_json=speech.outline.to_json(),
         )
 
     # -- writing -----------------------------------------------------------

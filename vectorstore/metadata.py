@@ -1,7 +1,9 @@
 """Speech metadata by explicit rules: title, speaker, date, places, meeting.
 
 Nothing is guessed: a field the speech does not state is ``None``; a
-placeholder such as 「XXX」 or 「20XX年X月X日」 counts as not stated.
+placeholder such as 「XXX」 or 「20XX年X月X日」 counts as not stated. A value
+found in the text keeps its span (``SpeechMeta.spans``); one a JSONL record or a
+compilation heading states has none. A stated field wins over the text's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from vectorstore.places import place_names
+from vectorstore.speech import SpeechMeta
 
 _HEADER_LINES = 6
 _TITLE_WORDS = re.compile(r"(?:讲话|发言|致辞|报告|讲稿|主持词|动员)")
@@ -32,73 +35,113 @@ _MEETING_IN_TEXT = re.compile(r"(?:召开|举行|召开了|举行了)(?:的|这�
 
 
 @dataclass(frozen=True)
-class SpeechMetadata:
-    title: str | None = None
-    speaker: str | None = None
-    speaker_role: str | None = None
-    date: str | None = None
-    places: tuple[str, ...] = ()
-    meeting: str | None = None
-    region: str | None = None
+class Found:
+    """A value and where the text states it (``start`` None: stated outside the text)."""
+
+    value: str | None = None
+    start: int | None = None
+    end: int | None = None
 
 
-def extract_metadata(text: str, heading: str | None = None, stated: dict | None = None) -> SpeechMetadata:
+@dataclass(frozen=True)
+class Line:
+    start: int
+    text: str
+
+
+NOT_FOUND = Found()
+
+
+def extract_metadata(text: str, heading: str | None = None, stated: dict | None = None, *,
+                     source: str = "", part: int | None = None) -> SpeechMeta:
     """Metadata of one cleaned speech; ``stated`` holds fields a JSONL record gives."""
     stated = stated or {}
-    lines = text.split("\n")[:_HEADER_LINES]
-    title = stated.get("title") or find_title(lines) or heading
+    lines = header_lines(text)
+    title = _first(_given(stated.get("title")), find_title(lines), _given(heading))
     role, name = find_speaker(lines, title)
-    return SpeechMetadata(
-        title=title,
-        speaker=stated.get("speaker") or name,
-        speaker_role=role,
-        date=normalise_date(stated.get("date")) or find_date(lines),
-        places=find_places(text, stated.get("region")),
-        meeting=find_meeting(title, text),
-        region=stated.get("region"),
+    found = {
+        "title": title, "meeting": find_meeting(title, text), "speaker": _first(_given(stated.get("speaker")), name),
+        "speaker_role": role, "date": _first(_given(normalise_date(stated.get("date"))), find_date(lines)),
+    }
+    return SpeechMeta(
+        **{key: item.value for key, item in found.items()},
+        places=find_places(text, stated.get("region")), region=stated.get("region"), source=source, part=part,
+        spans=tuple((key, item.start, item.end) for key, item in found.items() if item.start is not None),
     )
 
 
-def find_title(lines: list[str]) -> str | None:
+def header_lines(text: str) -> list[Line]:
+    """The first lines of a speech with their offsets, each stripped (offset moved along)."""
+    lines, offset = [], 0
+    for raw in text.split("\n")[:_HEADER_LINES]:
+        lead = len(raw) - len(raw.lstrip())
+        lines.append(Line(offset + lead, raw.strip()))
+        offset += len(raw) + 1
+    return lines
+
+
+def _given(value) -> Found:
+    return Found(value) if value else NOT_FOUND
+
+
+def _first(*candidates: Found) -> Found:
+    return next((item for item in candidates if item.value), NOT_FOUND)
+
+
+def _at(line: Line, match: re.Match, group: int = 0) -> Found:
+    return Found(match.group(group), line.start + match.start(group), line.start + match.end(group))
+
+
+def find_title(lines: list[Line]) -> Found:
     """The first line when it reads as a title: short, unpunctuated, 「…讲话」-like."""
-    first = lines[0].strip() if lines else ""
-    if 4 <= len(first) <= 60 and not _SENTENCE_PUNCT.search(first) and _TITLE_WORDS.search(first):
-        return first
-    return None
+    first = lines[0] if lines else Line(0, "")
+    if 4 <= len(first.text) <= 60 and not _SENTENCE_PUNCT.search(first.text) and _TITLE_WORDS.search(first.text):
+        return Found(first.text, first.start, first.start + len(first.text))
+    return NOT_FOUND
 
 
-def find_speaker(lines: list[str], title: str | None) -> tuple[str | None, str | None]:
+def find_speaker(lines: list[Line], title: Found) -> tuple[Found, Found]:
     """Speaker role and name from a by-line (「市委书记」/「张笑东（…）」) or the title."""
-    role = name = None
     for index, line in enumerate(lines):
-        match = _ROLE_LINE.match(line.strip())
-        if match and line.strip() != title:
-            role, name = match.group(1), match.group(2)
-            if not name and index + 1 < len(lines):
-                follow = _NAME_LINE.match(lines[index + 1].strip())
-                name = follow.group(1) if follow else None
-            break
-    if role is None and title:
-        in_title = _ROLE_IN_TITLE.match(title)
-        role = in_title.group(1) if in_title else None
-    return role, _real_name(name)
+        match = _ROLE_LINE.match(line.text)
+        if match and line.text != title.value:
+            name = _at(line, match, 2) if match.group(2) else _name_below(lines[index + 1:index + 2])
+            return _at(line, match, 1), _real_name(name)
+    return _role_in_title(title), NOT_FOUND
 
 
-def _real_name(name: str | None) -> str | None:
-    if not name or re.fullmatch(r"[Xx×＊*]+", name):
-        return None
+def _name_below(lines: list[Line]) -> Found:
+    """A name line (「张笑东（2024年5月4日）」) under a role line."""
+    follow = _NAME_LINE.match(lines[0].text) if lines else None
+    return _at(lines[0], follow, 1) if follow else NOT_FOUND
+
+
+def _role_in_title(title: Found) -> Found:
+    match = _ROLE_IN_TITLE.match(title.value or "")
+    if not match:
+        return NOT_FOUND
+    if title.start is None:
+        return Found(match.group(1))
+    return Found(match.group(1), title.start + match.start(1), title.start + match.end(1))
+
+
+def _real_name(name: Found) -> Found:
+    """A placeholder (「XXX」) is no name."""
+    if not name.value or re.fullmatch(r"[Xx×＊*]+", name.value):
+        return NOT_FOUND
     return name
 
 
-def find_date(lines: list[str]) -> str | None:
-    """A full date stated in the header lines, as yyyy-mm-dd."""
+def find_date(lines: list[Line]) -> Found:
+    """A full date stated in the header lines, as yyyy-mm-dd (its span: the date as written)."""
     for line in lines:
-        match = _DATE.search(line)
+        match = _DATE.search(line.text)
         if match:
             year, month, day = (int(group) for group in match.groups())
             if 1 <= month <= 12 and 1 <= day <= 31:
-                return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
+                where = _at(line, match)
+                return Found(f"{year:04d}-{month:02d}-{day:02d}", where.start, where.end)
+    return NOT_FOUND
 
 
 def normalise_date(value) -> str | None:
@@ -124,10 +167,12 @@ def _place_pattern() -> re.Pattern:
     return re.compile("|".join(map(re.escape, place_names())))
 
 
-def find_meeting(title: str | None, text: str) -> str | None:
+def find_meeting(title: Found, text: str) -> Found:
     """The meeting named in the title (「在…会上的讲话」) or in the opening lines."""
-    match = _MEETING_IN_TITLE.search(title or "")
+    match = _MEETING_IN_TITLE.search(title.value or "")
     if match:
-        return match.group(1)
+        if title.start is None:
+            return Found(match.group(1))
+        return Found(match.group(1), title.start + match.start(1), title.start + match.end(1))
     match = _MEETING_IN_TEXT.search(text[:400])
-    return match.group(1) if match else None
+    return Found(match.group(1), match.start(1), match.end(1)) if match else NOT_FOUND

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from vectorstore.outline import numeral_value
+
 _PART_HEADING = re.compile(r"^第([一二三四五六七八九十百零〇\d]+)篇\s*[：:、.．]?\s*(.*)$", re.M)
 _TEASER_END = re.compile(r"(?:\.{3,}|…+)$")
 MIN_SPEECH_CHARS = 50
@@ -18,10 +20,11 @@ MIN_SPEECH_CHARS = 50
 
 @dataclass(frozen=True)
 class SpeechPart:
-    """One speech cut from a file: its text and the heading it had, if any."""
+    """One speech cut from a file: its text, the heading it had, and its 第N篇 ordinal, if any."""
 
     text: str
     heading: str | None = None
+    ordinal: int | None = None
 
 
 def split_speeches(cleaned: str) -> list[SpeechPart]:
@@ -36,7 +39,8 @@ def split_speeches(cleaned: str) -> list[SpeechPart]:
         if _is_teaser(match, body, headings[index + 1:]):
             continue
         if len(body) >= MIN_SPEECH_CHARS:
-            parts.append(SpeechPart(body, heading=match.group(2).strip() or None))
+            parts.append(SpeechPart(body, heading=match.group(2).strip() or None,
+                                    ordinal=numeral_value(match.group(1))))
     return parts
 
 

@@ -1,7 +1,8 @@
 """The index: two Chroma collections (chunks, speeches) and the keyword index.
 
-The speech collection holds one record a speech (metadata, content hash, the
-mean of its chunk vectors) but not its text: Chroma's full-text index makes
+The speech collection holds one record a speech (its SpeechMeta and outline
+tree, content hash, the mean of its chunk vectors; the codec is
+vectorstore/records.py) but not its text: Chroma's full-text index makes
 storing whole speeches as documents grow slower with every speech (measured:
 412 s for the 341 scale texts against 60 s for all their chunks). The chunks
 hold every character of a speech but the blank lines between them.
@@ -34,10 +35,14 @@ from vectorstore.access import ReadOnlyIndexError, file_stamp, note_read_only, u
 from vectorstore.errors import IndexMismatchError
 from vectorstore.keyword import INDEX_FILE as KEYWORD_FILE
 from vectorstore.keyword import KeywordIndex
+from vectorstore.records import SpeechRecord, clean_metadata, date_number, record_from_metadata, record_metadata
 from vectorstore.types import Chunk, Speech
 
+__all__ = ["INDEX_FORMAT", "IndexIdentity", "SpeechIndex", "SpeechRecord", "ScoredChunk", "date_number",
+           "indexed_text", "drop_index", "chunk_metadata", "chunk_from_record", "record_metadata",
+           "record_from_metadata", "directory_size"]
 log = logging.getLogger(__name__)
-INDEX_FORMAT = "policyqa-1"
+INDEX_FORMAT = "policyqa-2"  # 2: a speech record holds its SpeechMeta spans, 第N篇 part and outline tree
 _GET_PAGE = 5000
 
 
@@ -52,26 +57,6 @@ class IndexIdentity:
     def as_metadata(self) -> dict:
         return {"format": INDEX_FORMAT, "embedding_model": self.embedding_model,
                 "dimension": self.dimension, "chunker": self.chunker, "hnsw:space": "cosine"}
-
-
-@dataclass(frozen=True)
-class SpeechRecord:
-    """A speech as stored in the index (metadata, hash, chunk count)."""
-
-    id: str
-    source: str
-    file: str
-    path: str
-    hash: str
-    text_hash: str
-    chunk_count: int
-    title: str | None = None
-    speaker: str | None = None
-    speaker_role: str | None = None
-    date: str | None = None
-    places: tuple[str, ...] = ()
-    meeting: str | None = None
-    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +103,12 @@ class SpeechIndex:
                                              embedding_function=function)
 
     def _check_identity(self, name: str, metadata: dict) -> None:
+        if metadata.get("format") != INDEX_FORMAT:
+            raise IndexMismatchError(
+                f"the index collection {name!r} was built by an older policy-qa (format "
+                f"{metadata.get('format')}); this one reads format {INDEX_FORMAT}, whose speech records "
+                f"hold the speech's outline. Rebuild it with `policyqa ingest --rebuild PATH...`."
+            )
         built = (metadata.get("embedding_model"), metadata.get("dimension"), metadata.get("chunker"))
         wanted = (self.identity.embedding_model, self.identity.dimension, self.identity.chunker)
         if built != wanted:
@@ -353,21 +344,8 @@ def _mean_vector(vectors: np.ndarray) -> np.ndarray:
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
-def _clean(meta: dict) -> dict:
-    """Chroma metadata cannot hold None or empty lists."""
-    return {key: value for key, value in meta.items() if value is not None and value != [] and value != ()}
-
-
-def date_number(date: str | None) -> int | None:
-    """``2024-05-04`` → 20240504, ``2024`` → 20240000 (for range filters)."""
-    if not date:
-        return None
-    parts = [int(part) for part in date.split("-")] + [0, 0]
-    return parts[0] * 10000 + parts[1] * 100 + parts[2]
-
-
 def chunk_metadata(chunk: Chunk, speech: Speech, speech_hash: str) -> dict:
-    return _clean({
+    return clean_metadata({
         "speech_id": speech.id, "source": chunk.source, "file": chunk.source.split("#")[0],
         "title": speech.title, "section": chunk.section, "start": chunk.start, "end": chunk.end,
         "speech_hash": speech_hash, "speaker": speech.speaker, "speaker_role": speech.speaker_role,
@@ -379,19 +357,6 @@ def chunk_metadata(chunk: Chunk, speech: Speech, speech_hash: str) -> dict:
 def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
     return Chunk(id=chunk_id, speech_id=meta["speech_id"], source=meta["source"], title=meta.get("title"),
                  section=meta.get("section", ""), start=int(meta["start"]), end=int(meta["end"]), text=text)
-
-
-def record_metadata(record: SpeechRecord) -> dict:
-    meta = {key: getattr(record, key) for key in SpeechRecord.__dataclass_fields__ if key != "id"}
-    meta["places"] = list(record.places) or None
-    meta["date_num"] = date_number(record.date)
-    return _clean(meta)
-
-
-def record_from_metadata(speech_id: str, meta: dict) -> SpeechRecord:
-    fields = {key: meta.get(key) for key in SpeechRecord.__dataclass_fields__ if key != "id"}
-    fields["places"] = tuple(meta.get("places") or ())
-    return SpeechRecord(id=speech_id, **fields)
 
 
 def directory_size(directory: Path) -> int:

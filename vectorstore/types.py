@@ -1,8 +1,16 @@
-"""Value types that cross module boundaries: raw documents, speeches, chunks."""
+"""Value types that cross module boundaries: raw documents, speeches, chunks.
+
+The speech's own objects (Speech, SpeechMeta, Outline) live in vectorstore/speech.py
+and are re-exported here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from vectorstore.speech import Outline, OutlineNode, Speech, SpeechMeta
+
+__all__ = ["RawDocument", "Speech", "SpeechMeta", "Outline", "OutlineNode", "Chunk", "Passage"]
 
 
 @dataclass(frozen=True)
@@ -17,22 +25,6 @@ class RawDocument:
     text: str
     path: str = ""
     meta: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Speech:
-    """One speech after cleaning and splitting; ``text`` is what citations quote."""
-
-    id: str
-    source: str
-    text: str
-    title: str | None = None
-    speaker: str | None = None
-    speaker_role: str | None = None
-    date: str | None = None  # ISO yyyy-mm-dd, or None when not stated
-    places: tuple[str, ...] = ()
-    meeting: str | None = None
-    region: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.types import MAX_K, Answer, FilterSpec, IngestOutcome, SpeechInfo
+from assistant.types import SpeechOutline
 from assistant.uploads import Upload
 from assistant.web.errors import error_body
 from vectorstore.errors import InputError, PolicyQAError
@@ -109,6 +110,11 @@ def api_router(assistant) -> APIRouter:
     @router.get("/speeches", response_model=list[SpeechInfo], summary="The indexed speeches")
     def speeches() -> list[SpeechInfo]:
         return assistant.speeches()
+
+    @router.get("/speeches/{speech_id:path}/outline", response_model=SpeechOutline,
+                summary="A speech's outline tree: headings with offsets ('#' as %23)")
+    def outline(speech_id: str) -> SpeechOutline:
+        return assistant.outline(speech_id)
 
     @router.post("/speeches", response_model=IngestOutcome, summary="Upload speech files and index them",
                  openapi_extra=UPLOAD_BODY)

@@ -7,6 +7,7 @@ gr.Warning), never tracebacks.
 from __future__ import annotations
 
 import functools
+import html
 import inspect
 import logging
 import os
@@ -122,6 +123,33 @@ class Handlers:
         self.assistant.delete_speech(speech_id)
         return self.refreshed(f"已删除 {speech_id}")
 
+    # -- outline -----------------------------------------------------------
+    def outline(self, speech_id) -> str:
+        """The picked speech's outline as nested <details> (nothing picked: nothing shown)."""
+        return outline_html(self.assistant.outline(speech_id)) if speech_id else ""
+
+    def outline_choices(self, picked):
+        """The outline picker's choices after the speech list changed (its pick kept while it exists)."""
+        ids = self.choices()[0]
+        return gr.Dropdown(choices=ids, value=picked if picked in {value for _, value in ids} else None)
+
+
+def outline_html(outline) -> str:
+    """A SpeechOutline as collapsible HTML; every speech text is escaped."""
+    head = f'<div style="font-weight:600;margin-bottom:4px">{html.escape(outline.header)}</div>'
+    body = "".join(map(_outline_node_html, outline.nodes)) or "<div>这篇讲话没有识别出分级标题。</div>"
+    return f'<div class="speech-outline">{head}{body}</div>'
+
+
+def _outline_node_html(node) -> str:
+    label = (f'{html.escape(node.heading)} <span style="color:#6a737d;font-size:0.85em">'
+             f"[{node.start}:{node.end}]</span>")
+    if not node.children:
+        return f'<div style="margin:2px 0 2px 1.1em">{label}</div>'
+    inner = "".join(map(_outline_node_html, node.children))
+    opened = " open" if node.level == 1 else ""
+    return f'<details{opened} style="margin:2px 0 2px 0.6em"><summary>{label}</summary>{inner}</details>'
+
 
 def uploaded_path(path: str) -> str:
     """A file handed to the upload event must lie in Gradio's upload folder: it came through an upload."""
@@ -209,4 +237,14 @@ def library_tab(handlers: Handlers, filters: tuple) -> list:
     outputs = [table, message, to_delete, speech_filter, speaker_filter]
     upload.click(friendly(handlers.upload), files, outputs).then(lambda: None, None, files)
     delete.click(friendly(handlers.delete), to_delete, outputs)
+    outline_view(handlers, table)
     return outputs
+
+
+def outline_view(handlers: Handlers, table) -> None:
+    """A speech picker and its collapsible outline; the picker follows the speech table."""
+    with gr.Accordion("讲话提纲（分级标题）", open=False, elem_id="outline-view"):
+        picker = gr.Dropdown(choices=handlers.choices()[0], value=None, label="选择讲话", elem_id="outline-speech")
+        view = gr.HTML(elem_id="outline")
+    picker.change(friendly(handlers.outline), picker, view)
+    table.change(friendly(handlers.outline_choices), picker, picker)

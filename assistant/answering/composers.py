@@ -1,0 +1,214 @@
+"""Answers composed from a speech's outline and metadata, by intent.
+
+* outline — the part the question names (by its ordinal, or by its heading), then its parts;
+* item — the N-th part of the list the question names; past the end, a refusal that says how many;
+* summary — the top-level parts, each with what it holds;
+* meta — who, when, at which meeting, from SpeechMeta, citing where the speech states it.
+
+Every line quotes a verbatim sentence of the speech (a Citation checked against its passage).
+A composer returns None when the speech's structure does not answer the question; the
+sentence picker answers then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.answering.speech_view import SpeechView, text_between
+from assistant.types import REFUSAL, Citation
+from assistant.understanding import Intent, QuestionAnalysis
+from assistant.understanding.intent import stated_count, without_ordinals
+from assistant.sentences import Sentence
+from vectorstore.keyword import query_terms, tokenize
+
+MIN_HEADING_MATCH = 0.34  # share of the question's weighted words a part's heading and intro must hold
+COUNT_BONUS = 0.4  # the part has as many parts as the question says (「三点承诺」, 「7个抓」)
+INTRO_CHARS = 200  # the text before a part's first part that introduces them (「从以下四个方面…」)
+HEADING_SLACK = 40  # a heading's sentence is quoted whole unless it runs this much past the heading
+ITEM_SENTENCES = 8
+ITEM_CHARS = 260  # an item is quoted up to about this many characters (at least its first sentence)
+CN_ORDINALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A composed answer: text with [n] markers and its citations; not grounded = a refusal that explains."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    grounded: bool = True
+
+
+@dataclass(frozen=True)
+class Part:
+    """A node of the outline, or the speech itself as the root whose parts are the top-level nodes."""
+
+    heading_start: int
+    start: int
+    end: int
+    children: tuple
+    is_root: bool = False
+    node: object = None  # the OutlineNode (None for the root)
+
+
+def compose(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
+    composer = {Intent.OUTLINE: compose_outline, Intent.ITEM: compose_item, Intent.SUMMARY: compose_summary}
+    handler = composer.get(analysis.intent)
+    return handler(analysis, view, idf) if handler and view.outline else None
+
+
+def compose_summary(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
+    citations: list[Citation] = []
+    lines = [f"{label(view)}分为{len(view.outline.nodes)}个部分："]
+    for node in view.outline.nodes:
+        line = heading_quote(view, citations, node)
+        if line:
+            inner = "；".join(child.heading for child in node.children[:8])
+            lines.append(line + (f"（下分：{inner}）" if inner else ""))
+    return Draft("\n".join(lines), tuple(citations)) if citations else None
+
+
+def compose_outline(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
+    part = named_part(analysis, view, idf, want_children=not analysis.constraints.top_level)
+    if part is None or part.is_root:
+        return None
+    citations: list[Citation] = []
+    if not part.children:  # a part without parts: its heading, then what the question quotes, or its first sentences
+        head = heading_quote(view, citations, part.node)
+        held = sentences_holding(view, citations, part, analysis.quoted)
+        body = held or [quote_line(view, citations, part.heading_start, ITEM_SENTENCES, part.end)]
+        return Draft("\n".join(filter(None, [head, *body])), tuple(citations)) if head else None
+    head = heading_quote(view, citations, part.node)
+    lines = [head, f"下面分为{len(part.children)}点："]
+    lines += [f"{i}. {line}" for i, child in enumerate(part.children, start=1)
+              if (line := heading_quote(view, citations, child))]
+    return Draft("\n".join(filter(None, lines)), tuple(citations)) if head else None
+
+
+def compose_item(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
+    ordinal = analysis.constraints.ordinal
+    part = named_part(analysis, view, idf, want_children=True)
+    if ordinal is None or part is None or not part.children:
+        return None
+    if ordinal > len(part.children):
+        return Draft(f"{REFUSAL}{where(view, part)}只列了{len(part.children)}点，没有第{ordinal}点。", (), grounded=False)
+    child = part.children[ordinal - 1] if ordinal > 0 else part.children[-1]
+    citations: list[Citation] = []
+    line = quote_line(view, citations, child.heading_start, ITEM_SENTENCES, child.end, budget=ITEM_CHARS)
+    return Draft(line, tuple(citations)) if line else None
+
+
+def named_part(analysis: QuestionAnalysis, view: SpeechView, idf: Callable, want_children: bool) -> Part | None:
+    """The part a question names: a top-level ordinal (「第三部分」), else the best heading match."""
+    nodes = view.outline.nodes
+    ordinal = analysis.constraints.ordinal
+    if analysis.constraints.top_level and ordinal:
+        return as_part(nodes[ordinal - 1 if ordinal > 0 else -1]) if abs(ordinal) <= len(nodes) else None
+    candidates = [root_part(view)] + [part for _, node in view.outline.walk() for part in parts_of(node)]
+    if want_children:
+        candidates = [part for part in candidates if len(part.children) >= 2]
+    count = stated_count(analysis.text)
+    scored = [(part_match(analysis, intro_text(view, part), idf) + COUNT_BONUS * (len(part.children) == count), -i, part)
+              for i, part in enumerate(candidates)]
+    best = max(scored, default=None, key=lambda item: item[:2])
+    return best[2] if best and best[0] >= MIN_HEADING_MATCH else None
+
+
+def part_match(analysis: QuestionAnalysis, text: str, idf: Callable) -> float:
+    """How well a part's heading and intro match the question: a quoted term it holds is a full match."""
+    if any(term in text for term in analysis.quoted):
+        return 1.0
+    return match_share(without_ordinals(analysis.text), text, idf)
+
+
+def as_part(node) -> Part:
+    return Part(node.heading_start, node.start, node.end, node.children, node=node)
+
+
+def parts_of(node) -> list[Part]:
+    """A node as a part, and, when its children hold several lists (一是…三是, then 一是…四是),
+    each list as a part of its own."""
+    runs = ordinal_runs(node.children)
+    whole = as_part(node)
+    if len(runs) < 2:
+        return [whole]
+    return [whole] + [Part(node.heading_start, node.start, node.end, run, node=node) for run in runs]
+
+
+def ordinal_runs(children: tuple) -> list[tuple]:
+    """Children split where their numbering starts again."""
+    runs: list[list] = []
+    for child in children:
+        if not runs or child.ordinal <= runs[-1][-1].ordinal:
+            runs.append([])
+        runs[-1].append(child)
+    return [tuple(run) for run in runs]
+
+
+def root_part(view: SpeechView) -> Part:
+    first = view.outline.nodes[0].start if view.outline.nodes else 0
+    return Part(0, 0, first, view.outline.nodes, is_root=True)
+
+
+def intro_text(view: SpeechView, part: Part) -> str:
+    """What names a part: its heading, the text just before its first part (「从以下四个方面…」)
+    and its parts' headings."""
+    first_child = part.children[0].start if part.children else part.end
+    heading = "" if part.is_root else text_between(view.chunks, part.heading_start, part.node.heading_end)
+    lead = text_between(view.chunks, max(part.heading_start, first_child - INTRO_CHARS), first_child)
+    return "\n".join([heading, lead, *(child.heading for child in part.children)])
+
+
+def heading_quote(view: SpeechView, citations: list[Citation], node) -> str | None:
+    """A heading, quoted with its sentence, or alone when the sentence runs on far past it."""
+    found = view.sentences_from(node.heading_start, 1)
+    if not found:
+        return None
+    evidence, sentence = found[0]
+    if sentence.end > node.heading_end + HEADING_SLACK:
+        sentence = Sentence(node.heading_start, node.heading_end, node.heading)
+    marker = view.cite(citations, evidence, sentence)
+    return f"{sentence.text}[{marker}]" if marker is not None else None
+
+
+def sentences_holding(view: SpeechView, citations: list[Citation], part: Part, terms: tuple[str, ...]) -> list[str]:
+    """The part's sentences that hold a quoted term, each cited."""
+    lines = []
+    for evidence, sentence in view.sentences_from(part.heading_start, 10_000, part.end):
+        if any(term in sentence.text for term in terms) and (marker := view.cite(citations, evidence, sentence)):
+            lines.append(f"{sentence.text}[{marker}]")
+    return lines
+
+
+def match_share(question: str, text: str, idf: Callable) -> float:
+    """Share of the question's idf-weighted words that ``text`` holds."""
+    words = list(query_terms(question))
+    weights = idf(words)
+    total = sum(weights.values()) or 1.0
+    held = set(tokenize(text))
+    return sum(weight for word, weight in weights.items() if word in held) / total
+
+
+def quote_line(view: SpeechView, citations: list[Citation], offset: int, count: int, end: int | None = None,
+               budget: int | None = None) -> str | None:
+    """The sentences from ``offset`` on (up to ``count``, or ``budget`` characters), each with its [n] marker."""
+    parts, used = [], 0
+    for evidence, sentence in view.sentences_from(offset, count, end):
+        if parts and budget is not None and used >= budget:
+            break
+        marker = view.cite(citations, evidence, sentence)
+        if marker is not None:
+            parts.append(f"{sentence.text}[{marker}]")
+            used += len(sentence.text)
+    return "".join(parts) or None
+
+
+def label(view: SpeechView) -> str:
+    meta = view.record.meta
+    name = meta.title or (f"在{meta.meeting}上的讲话" if meta.meeting else meta.source)
+    return f"《{name}》"
+
+
+def where(view: SpeechView, part: Part) -> str:
+    return label(view) if part.is_root else f"{label(view)}这一部分"

@@ -1,0 +1,67 @@
+"""Who, when, at which meeting: a sentence built from the speech's SpeechMeta, citing where the
+speech states it; a field the speech does not state is said to be unstated, never guessed."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.composers import Draft, label
+from assistant.answering.speech_view import SpeechView
+from assistant.types import REFUSAL, Citation
+
+ASKS_SPEAKER = re.compile(r"(?:讲话人|讲话者|发言人)(?:是谁|是哪位|叫什么)|谁(?:讲|作|发表)的|出自哪位|哪位(?:领导|书记|县长|市长|省长)"
+                          r"|姓甚名谁|叫什么名字|是谁(?:讲|作|发表)|谁的讲话|是谁$|是谁[？?]")
+ASKS_DATE = re.compile(r"哪一?天|哪一年(?:讲|召开|开)|日期|什么时候(?:讲|作|召开|开)|何时(?:讲|召开|开)")
+ASKS_MEETING = re.compile(r"哪次会议|什么会议上|哪个会|什么会上|在什么场合")
+ASKS_ROLE = re.compile(r"什么职务|担任什么|什么身份")
+FIELD_NAMES = {"speaker": "讲话人的姓名", "date": "讲话日期", "meeting": "会议名称", "speaker_role": "讲话人的职务"}
+
+
+def asked_fields(question: str) -> tuple[str, ...]:
+    asked = [(ASKS_SPEAKER, "speaker"), (ASKS_DATE, "date"), (ASKS_MEETING, "meeting"), (ASKS_ROLE, "speaker_role")]
+    return tuple(name for pattern, name in asked if pattern.search(question))
+
+
+def compose_meta(question: str, view: SpeechView) -> Draft | None:
+    """「这是市委书记张笑东2024年5月4日在…上的讲话。」 with a citation of the by-line or title;
+    a refusal naming the field when the question asks for one the speech does not state."""
+    meta = view.record.meta
+    asked = asked_fields(question)
+    missing = [name for name in asked if not getattr(meta, name)]
+    if missing and "speaker" in missing:
+        return Draft(f"{REFUSAL}{label(view)}没有写明{FIELD_NAMES['speaker']}。", (), grounded=False)
+    sentence = meta_sentence(meta)
+    if sentence is None:
+        return None
+    citations: list[Citation] = []
+    marker = cite_statement(view, citations)
+    unstated = "；".join(f"讲话没有写明{FIELD_NAMES[name]}" for name in missing)
+    text = sentence + (f"[{marker}]" if marker else "") + (f"（{unstated}）" if unstated else "")
+    return Draft(text, tuple(citations)) if citations else None
+
+
+def meta_sentence(meta) -> str | None:
+    who = f"{meta.speaker_role or ''}{meta.speaker or ''}"
+    when = chinese_date(meta.date)
+    where = f"在{meta.meeting}上的讲话" if meta.meeting else (f"《{meta.title}》" if meta.title else None)
+    if where is None or not (who or when or meta.meeting):
+        return None
+    return f"这是{who}{when}{where}。"
+
+
+def chinese_date(date: str | None) -> str:
+    if not date:
+        return ""
+    parts = [int(part) for part in date.split("-")]
+    return "".join(f"{value}{unit}" for value, unit in zip(parts, "年月日"))
+
+
+def cite_statement(view: SpeechView, citations: list[Citation]) -> int | None:
+    """Cite the line that states the speech's by-line or title (its first span), else its first sentence."""
+    meta = view.record.meta
+    spans = [meta.span(name) for name in ("speaker", "date", "meeting", "title")]
+    offset = next((span[0] for span in spans if span), view.chunks[0].start if view.chunks else None)
+    if offset is None:
+        return None
+    found = view.sentences_from(offset, 1)
+    return view.cite(citations, *found[0]) if found else None

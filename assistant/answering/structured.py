@@ -1,0 +1,59 @@
+"""Answers from a speech's structure, before the sentence picker: which speech, which composer,
+and how a composed line joins the picked sentences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.answering.composers import Draft, compose
+from assistant.answering.meta import compose_meta
+from assistant.answering.speech_view import SpeechView
+from assistant.citations import Evidence
+from assistant.understanding import Intent, QuestionAnalysis
+
+STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+class StructuredAnswers:
+    """Outline, item, summary and meta answers over the speech a question means."""
+
+    def __init__(self, index, idf: Callable):
+        self.index = index
+        self.idf = idf
+
+    def draft(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
+        """A composed answer for outline / item / summary questions, or None."""
+        if analysis.intent not in STRUCTURE_INTENTS:
+            return None
+        view = self.view_for(analysis, evidences)
+        return compose(analysis, view, self.idf) if view else None
+
+    def meta(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
+        """The who/when/which-meeting line of a meta question, or None."""
+        if analysis.intent is not Intent.META:
+            return None
+        view = self.view_for(analysis, evidences, need_scope=True)
+        return compose_meta(analysis.text, view) if view else None
+
+    def view_for(self, analysis: QuestionAnalysis, evidences: list[Evidence], need_scope: bool = False):
+        """The meant speech: a certain scope, else the best passage's speech when the scope allows it."""
+        scope = analysis.scope
+        if scope.certain:
+            speech_id = scope.best
+        elif evidences and (evidences[0].passage.speech_id in scope.speech_ids or not (scope.speech_ids or need_scope)):
+            speech_id = evidences[0].passage.speech_id
+        else:
+            return None
+        return SpeechView.load(self.index, speech_id)
+
+
+def joined(first: Draft, second: Draft | None) -> Draft:
+    """``first`` then ``second``, the second's markers renumbered after the first's citations."""
+    if second is None or not second.citations:
+        return first
+    shift = len(first.citations)
+    moved = tuple(c.model_copy(update={"n": c.n + shift}) for c in second.citations)
+    text = _MARKER.sub(lambda m: f"[{int(m.group(1)) + shift}]", second.text)
+    return Draft(f"{first.text}\n{text}", first.citations + moved)

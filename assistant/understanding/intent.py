@@ -1,0 +1,91 @@
+"""What a question asks (its intent) and what an answer must meet (its constraints), by patterns.
+
+The patterns are about the *form* of a question (「第三部分」, 「哪几篇讲话」, 「主要讲了什么」),
+never about what a particular speech says.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from assistant.understanding.numerals import number_of
+
+_NUM = r"[一二三四五六七八九十两\d]{1,3}"
+
+
+class Intent(str, Enum):
+    META = "meta"  # who / when / which meeting / which city / what role
+    OUTLINE = "outline"  # the parts of a section: 哪几个方面, 第三部分讲了什么, 下设哪几条
+    ITEM = "item"  # the N-th item of a list: 第三点具体怎么说
+    SUMMARY = "summary"  # 主要讲了什么, 概括
+    CROSS = "cross"  # which speeches: 哪几篇讲话, 各自
+    DEFINITION = "definition"  # 什么是X
+    NUMBER = "number"  # 多少
+    LIST = "list"  # 哪些
+    FACT = "fact"
+
+
+_CROSS = re.compile(r"哪些讲话|哪几篇|哪些篇|几篇讲话|哪篇讲话.{0,6}和|各自|分别(?:是)?怎么(?:说|讲|表述|规定|用)|有哪几次|都有哪些讲话")
+_SUMMARY = re.compile(r"主要讲了|主要讲的|讲了哪些内容|主要内容|概括|总结一下|梗概|大意|要点是什么")
+_SECTION = re.compile(rf"第{_NUM}(?:大)?部分|第{_NUM}大(?:点|方面|项)|[“\"「]{_NUM}[、.．][”\"」]|开头(?:的)?(?:那|一)?(?:一)?(?:大)?部分"
+                      r"|(?:最后|收尾)(?:的)?(?:那)?(?:一|个)?(?:大)?(?:部分|方面|点)|标题")
+_ITEM = re.compile(rf"第{_NUM}(?:点|条|项|个方面|个|位|句)|排(?:在)?第{_NUM}|(?:最后|末)一(?:点|条|项|个)")
+_PARTS = re.compile(r"哪几(?:个)?(?:方面|部分|点|条|项|块)|哪[一二三四五六七八九十两\d]+(?:个)?(?:方面|部分|点|条|项)|分(?:了|成|为)哪几|下设|下面分|包括哪几")
+_META = re.compile(r"是谁|哪位|谁(?:讲|作|在|拍板|主持|传达|宣读|强调|做)|什么职务|职务|哪一天|哪天|什么时候|何时|哪一年|哪年"
+                   r"|几月份?|哪次会议|什么会议|哪个会|哪座城市|哪个城市|哪个省|哪个市|哪个县|讲话人|讲话者|生肖")
+_DEFINITION = re.compile(r"什么是|是什么意思|指的是什么|是指什么|含义|什么叫")
+_NUMBER = re.compile(r"多少|几(?:个|条|届|亿|万|倍|成|年|天|日|分钟|小时|周岁|亩|人)|比例|百分之|多长时间|多久|多大|什么水平|幅度")
+_LIST = re.compile(r"哪些|哪几|有几|包括什么|包括哪")
+_ORDINAL = re.compile(rf"第({_NUM})(?:大)?(?:点|条|项|个方面|个|位|部分|方面|句|篇)|排(?:在)?第({_NUM})|[“\"「]({_NUM})[、.．][”\"」]")
+_LAST = re.compile(r"最后(?:的)?(?:那)?(?:一|个)?(?:大)?(?:点|条|项|个|部分|方面)|收尾(?:的)?(?:那)?(?:个)?(?:大)?(?:部分|方面)|最后一大")
+_FIRST = re.compile(r"开头(?:的)?(?:那)?(?:一)?(?:大)?部分|第一大|开篇")
+
+
+def intent_of(text: str) -> Intent:
+    """The question's intent; the more specific forms win."""
+    if _CROSS.search(text):
+        return Intent.CROSS
+    if _SUMMARY.search(text) and not _SECTION.search(text):
+        return Intent.SUMMARY
+    if _SECTION.search(text) or (_PARTS.search(text) and not _ITEM.search(text)):
+        return Intent.OUTLINE
+    if _ITEM.search(text):
+        return Intent.ITEM
+    for pattern, intent in ((_META, Intent.META), (_DEFINITION, Intent.DEFINITION), (_NUMBER, Intent.NUMBER),
+                            (_LIST, Intent.LIST)):
+        if pattern.search(text):
+            return intent
+    return Intent.FACT
+
+
+def ordinal_of(text: str) -> int | None:
+    """The ordinal a question names: 第三点 → 3, “二、” → 2, 最后一点 → -1, 开头部分 → 1."""
+    match = _ORDINAL.search(text)
+    if match:
+        return number_of(next(group for group in match.groups() if group))
+    if _LAST.search(text):
+        return -1
+    return 1 if _FIRST.search(text) else None
+
+
+def asks_top_level(text: str) -> bool:
+    """「第三部分」「“二、”」「第一大点」「最后一大部分」 name a top-level part of the speech."""
+    return bool(_SECTION.search(text))
+
+
+_COUNT = re.compile(rf"({_NUM})(?:个|点|条|项|大|句|种)")
+_ORDINAL_WORDS = re.compile(rf"(?:其中)?(?:排(?:在)?)?第{_NUM}(?:大)?(?:点|条|项|个方面|个|位|部分|方面|句|篇)?|最后(?:一)?(?:点|条|项|个)?")
+
+
+def stated_count(text: str) -> int | None:
+    """How many parts the question says a list has: 「三点承诺」 → 3, 「7个抓」 → 7 (ordinals excluded)."""
+    for match in _COUNT.finditer(text):
+        if text[max(0, match.start() - 1):match.start()] != "第":
+            return number_of(match.group(1))
+    return None
+
+
+def without_ordinals(text: str) -> str:
+    """The question without its ordinal words (「排在第四位」), which no heading holds."""
+    return _ORDINAL_WORDS.sub(" ", text)

@@ -1,0 +1,49 @@
+"""A question as the assistant understands it: its scope, its intent and its constraints."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.understanding.catalogue import SpeechCatalogue
+from assistant.understanding.intent import Intent, asks_top_level, intent_of, ordinal_of
+from assistant.understanding.scope import Scope, scope_of
+
+_QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]")
+_YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
+
+__all__ = ["Constraints", "Intent", "QuestionAnalysis", "Scope", "analyse"]
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What an answer must meet: the places, years and speaker named, the ordinal asked for."""
+
+    places: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    speakers: tuple[str, ...] = ()
+    ordinal: int | None = None  # 1-based; -1 = the last one
+    top_level: bool = False  # the ordinal names a top-level part (第三部分, “二、”)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    text: str
+    intent: Intent
+    scope: Scope = field(default_factory=Scope)
+    constraints: Constraints = field(default_factory=Constraints)
+    quoted: tuple[str, ...] = ()
+
+
+def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str], tuple[str, ...]],
+            speeches_with: Callable[[str], set[str]] | None = None) -> QuestionAnalysis:
+    """Scope, intent and constraints of one standalone question."""
+    quoted = tuple(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(text)))
+    places = places_in(text)
+    constraints = Constraints(
+        places=places, years=tuple(int(y) for y in _YEAR.findall(text)),
+        speakers=tuple(sorted(name for name in catalogue.speakers if name in text)),
+        ordinal=ordinal_of(text), top_level=asks_top_level(text))
+    scope = scope_of(text, catalogue, places, speeches_with, quoted)
+    return QuestionAnalysis(text=text, intent=intent_of(text), scope=scope, constraints=constraints, quoted=quoted)

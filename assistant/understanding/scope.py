@@ -1,0 +1,126 @@
+"""Which speeches a question means, from the catalogue of indexed speeches.
+
+Each speech is scored by what the question shares with it: the substrings of its names (title,
+meeting) weighted by how few speeches share them, its speaker's name, its role, its places, its
+year, its 第N篇 in a compilation, a quoted phrase only it contains. A clear winner is a certain
+scope (retrieval is narrowed to it); close runners-up make a partial one (they rank first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.understanding.catalogue import MIN_NAME_GRAM, SpeechCatalogue, SpeechEntry
+from assistant.understanding.numerals import number_of
+
+# Weights are in characters of a name only one speech has (「推介会」 = 3).
+MAX_NAME_PIECES = 3
+MIN_PIECE_WEIGHT = 1.5
+SPEAKER_WEIGHT = 8.0
+PLACE_WEIGHT = 4.0
+ROLE_WEIGHT = 1.0
+PART_WEIGHT = 6.0
+PHRASE_WEIGHT = 6.0
+OTHER_YEAR_FACTOR = 0.3  # a speech of another year than the one asked about
+MIN_SCORE = 3.0  # below this, nothing in the question names a speech
+CERTAIN_SCORE = 5.0  # a certain scope needs more than one short name piece (「一季度」 may be the topic)
+CERTAIN_MARGIN = 1.4  # the best speech must score this many times the next one to be certain
+PARTIAL_SHARE = 0.6  # runners-up within this share of the best are in a partial scope
+_YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
+_PART = re.compile(r"第([一二三四五六七八九十\d]{1,3})篇")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The speeches a question means, best first; ``certain`` when one clearly stands out."""
+
+    speech_ids: tuple[str, ...] = ()
+    certain: bool = False
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def best(self) -> str | None:
+        return self.speech_ids[0] if self.speech_ids else None
+
+
+def scope_of(text: str, catalogue: SpeechCatalogue, places: tuple[str, ...],
+             speeches_with: Callable[[str], set[str]] | None = None, quoted: tuple[str, ...] = ()) -> Scope:
+    years = tuple(int(y) for y in _YEAR.findall(text))
+    phrase_owners = _phrase_owners(quoted, speeches_with)
+    pieces = _name_pieces(text, catalogue)
+    scored = []
+    for entry in catalogue.entries.values():
+        score, reasons = _score(text, entry, _name_weight(pieces.get(entry.id, [])), places, years, phrase_owners)
+        if score > 0:
+            scored.append((score, entry.id, reasons))
+    return _decide(sorted(scored, key=lambda item: (-item[0], item[1])))
+
+
+def _score(text, entry: SpeechEntry, name_weight: float, places, years, phrase_owners) -> tuple[float, tuple[str, ...]]:
+    parts = [(name_weight, "名称"),
+             (SPEAKER_WEIGHT if entry.speaker and entry.speaker in text else 0.0, "讲话人"),
+             (ROLE_WEIGHT if entry.role and entry.role in text else 0.0, "职务"),
+             (PLACE_WEIGHT * _place_share(entry, places), "地点"),
+             (PART_WEIGHT if entry.part is not None and entry.part == _part_asked(text) else 0.0, "第N篇"),
+             (PHRASE_WEIGHT if entry.id in phrase_owners else 0.0, "原文短语")]
+    score = sum(weight for weight, _ in parts)
+    if years and entry.years and not set(years) & set(entry.years):
+        score *= OTHER_YEAR_FACTOR
+    return score, tuple(reason for weight, reason in parts if weight > 0)
+
+
+def _name_pieces(text: str, catalogue: SpeechCatalogue) -> dict[str, list[tuple[float, int, int]]]:
+    """For each speech, the substrings of the question its names contain: (weight, start, end)."""
+    pieces: dict[str, list[tuple[float, int, int]]] = {}
+    for start in range(len(text)):
+        for end in range(start + MIN_NAME_GRAM, len(text) + 1):
+            owners = catalogue.grams.get(text[start:end])
+            if owners is None:
+                break  # a longer substring cannot be in a name either
+            weight = (end - start) * catalogue.rarity(text[start:end])
+            if weight >= MIN_PIECE_WEIGHT:
+                for owner in owners:
+                    pieces.setdefault(owner, []).append((weight, start, end))
+    return pieces
+
+
+def _name_weight(pieces: list[tuple[float, int, int]]) -> float:
+    """The weights of the best pieces that do not overlap, at most MAX_NAME_PIECES of them."""
+    chosen: list[tuple[float, int, int]] = []
+    for weight, start, end in sorted(pieces, reverse=True):
+        if len(chosen) < MAX_NAME_PIECES and all(end <= a or start >= b for _, a, b in chosen):
+            chosen.append((weight, start, end))
+    return sum(weight for weight, _, _ in chosen)
+
+
+def _place_share(entry: SpeechEntry, places: tuple[str, ...]) -> float:
+    named = set(entry.places) | set(entry.region_parts)
+    return 1.0 if any(place in named for place in places) else 0.0
+
+
+def _part_asked(text: str) -> int | None:
+    match = _PART.search(text)
+    return number_of(match.group(1)) if match else None
+
+
+def _phrase_owners(quoted: tuple[str, ...], speeches_with) -> set[str]:
+    """Speeches holding a quoted phrase, when few do (a phrase every speech has names none)."""
+    owners: set[str] = set()
+    for phrase in quoted if speeches_with else ():
+        holders = speeches_with(phrase)
+        if 0 < len(holders) <= 2:
+            owners |= holders
+    return owners
+
+
+def _decide(scored: list[tuple[float, str, tuple[str, ...]]]) -> Scope:
+    if not scored or scored[0][0] < MIN_SCORE:
+        return Scope()
+    best = scored[0][0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if best >= CERTAIN_SCORE and best >= CERTAIN_MARGIN * runner_up:
+        return Scope((scored[0][1],), certain=True, reasons=scored[0][2])
+    close = tuple(speech_id for score, speech_id, _ in scored if score >= PARTIAL_SHARE * best)
+    return Scope(close, certain=False, reasons=scored[0][2])

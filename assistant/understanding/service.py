@@ -1,0 +1,49 @@
+"""The question analysis bound to an index: its catalogue of speeches, places and phrase lookup."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.understanding.catalogue import catalogue_of
+from assistant.understanding.question import QuestionAnalysis, analyse
+from vectorstore.metadata import find_places
+from vectorstore.search import SearchFilters
+
+PHRASE_LOOKUP_LIMIT = 50
+
+
+class Understanding:
+    """``analyse(question)`` against what the index holds now."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def analyse(self, question: str) -> QuestionAnalysis:
+        return analyse(question, catalogue_of(self.index.speeches()), places_in=places_in,
+                       speeches_with=self.speeches_with)
+
+    def speeches_with(self, phrase: str) -> set[str]:
+        return {chunk.speech_id for chunk in self.index.chunks_containing(phrase, limit=PHRASE_LOOKUP_LIMIT)}
+
+
+def places_in(text: str) -> tuple[str, ...]:
+    return tuple(find_places(text))
+
+
+def narrowed(filters: SearchFilters | None, analysis: QuestionAnalysis) -> SearchFilters | None:
+    """A certain scope narrows the search to its speech (within what the user's filters allow)."""
+    scope = analysis.scope
+    if not scope.certain:
+        return filters
+    base = filters or SearchFilters()
+    if base.speech_ids and scope.best not in base.speech_ids:
+        return filters  # the user chose other speeches: theirs wins
+    return replace(base, speech_ids=(scope.best,))
+
+
+def preferred(analysis: QuestionAnalysis) -> tuple[str, ...]:
+    """A partial scope ranks its speeches first (not for questions across speeches)."""
+    from assistant.understanding.intent import Intent
+
+    scope = analysis.scope
+    return () if scope.certain or analysis.intent is Intent.CROSS else scope.speech_ids

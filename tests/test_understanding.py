@@ -1,0 +1,104 @@
+"""Question analysis: scope from the catalogue of indexed speeches, intent and constraints by form."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from assistant.understanding import Intent, SpeechCatalogue, analyse
+from assistant.understanding.intent import intent_of, ordinal_of
+from assistant.understanding.numerals import number_of
+
+
+def record(id, title=None, meeting=None, speaker=None, role=None, date=None, places=(), region=None):
+    return SimpleNamespace(id=id, title=title, meeting=meeting, speaker=speaker, speaker_role=role, date=date,
+                           places=tuple(places), region=region, hash=id)
+
+
+CATALOGUE = SpeechCatalogue([
+    record("a.txt", "在全县秸秆综合利用工作会议上的讲话", "全县秸秆综合利用工作会议", role="县长", places=["湖州"]),
+    record("b.txt", "在全县冬春农田水利建设动员大会上的讲话", "全县冬春农田水利建设动员大会", speaker="王建国",
+           role="县委书记", date="2023-11-02"),
+    record("c.jsonl#1", "2021年国务院政府工作报告", date="2021-03-05"),
+    record("c.jsonl#2", "2022年国务院政府工作报告", date="2022-03-05"),
+    record("d.jsonl#7", "温州市优化营商环境条例", date="2021-06-01", region="浙江/温州市"),
+    record("d.jsonl#8", "嘉兴市优化营商环境条例", date="2022-01-01", region="浙江/嘉兴市"),
+    record("e.txt#3", "在重点项目观摩会上的讲话", "重点项目观摩会", places=["南通"]),
+])
+
+
+def scope(question: str, quoted_owners: set[str] | None = None):
+    places = tuple(p for p in ("湖州", "南通", "温州", "嘉兴") if p in question)
+    lookup = (lambda phrase: quoted_owners) if quoted_owners is not None else None
+    return analyse(question, CATALOGUE, places_in=lambda _: places, speeches_with=lookup).scope
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("秸秆综合利用工作会议上讲了哪些措施？", "a.txt"),  # a phrase of one speech's meeting
+    ("王建国讲话里对水利建设提了什么要求？", "b.txt"),  # the speaker's name
+    ("2022年政府工作报告的赤字率是多少？", "c.jsonl#2"),  # the year picks one of many reports
+    ("温州市优化营商环境条例第十条规定了什么？", "d.jsonl#7"),  # the distinctive part of a shared title
+    ("南通那篇讲话怎么说项目观摩的？", "e.txt#3"),  # the place
+])
+def test_a_clear_scope_is_certain(question, expected):
+    found = scope(question)
+    assert found.certain and found.speech_ids == (expected,)
+
+
+def test_a_shared_name_alone_is_a_partial_scope():
+    found = scope("优化营商环境条例对企业检查有什么规定？")
+    assert not found.certain and set(found.speech_ids) == {"d.jsonl#7", "d.jsonl#8"}
+
+
+def test_a_question_naming_no_speech_has_no_scope():
+    assert scope("怎样才能把招商引资工作做好？").speech_ids == ()
+
+
+def test_a_phrase_only_one_speech_holds_names_it():
+    found = scope("讲“三个一批”的那篇讲话是谁讲的？", quoted_owners={"e.txt#3"})
+    assert found.best == "e.txt#3"
+
+
+def test_a_phrase_every_speech_holds_names_none():
+    assert scope("讲“招商引资”的那篇讲话是谁讲的？", quoted_owners={"a.txt", "b.txt", "e.txt#3"}).best is None
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("哪几篇讲话提到了项目管家？各自怎么说的？", Intent.CROSS),
+    ("这篇讲话主要讲了哪几个方面？", Intent.SUMMARY),
+    ("请概括一下这次会议的讲话", Intent.SUMMARY),
+    ("讲话的第二部分讲了什么？", Intent.OUTLINE),
+    ("标着“三、”的那一部分下面分了哪几条？", Intent.OUTLINE),
+    ("推进乡村振兴要从哪三个方面入手？", Intent.OUTLINE),
+    ("其中第三点具体怎么说？", Intent.ITEM),
+    ("排在第四位的那一条要求做什么？", Intent.ITEM),
+    ("这次会议是谁主持的？", Intent.META),
+    ("讲话是在哪一天作的？", Intent.META),
+    ("什么是“一网通办”？", Intent.DEFINITION),
+    ("今年赤字率安排多少？", Intent.NUMBER),
+    ("条例禁止哪些做法？", Intent.LIST),
+    ("为什么要盘活存量土地？", Intent.FACT),
+])
+def test_intent_by_the_form_of_the_question(question, intent):
+    assert intent_of(question) == intent
+
+
+@pytest.mark.parametrize("question,ordinal", [
+    ("第三点具体怎么说？", 3), ("第十二条规定了什么？", 12), ("排第二的那条", 2), ("标着“四、”的部分", 4),
+    ("最后一点呢？", -1), ("开头一部分的标题", 1), ("有什么要求？", None),
+])
+def test_ordinals(question, ordinal):
+    assert ordinal_of(question) == ordinal
+
+
+@pytest.mark.parametrize("text,value", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23),
+                                        ("两", 2), ("7", 7), ("一百零五", 105), ("几", None)])
+def test_numerals(text, value):
+    assert number_of(text) == value
+
+
+def test_constraints_name_places_years_speakers():
+    analysis = analyse("2023年王建国在湖州讲的第二点是什么？", CATALOGUE, places_in=lambda _: ("湖州",))
+    assert analysis.constraints.years == (2023,) and analysis.constraints.places == ("湖州",)
+    assert analysis.constraints.speakers == ("王建国",) and analysis.constraints.ordinal == 2

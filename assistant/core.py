@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from assistant.answering.composers import Draft
+from assistant.answering.constraints import refusal as constraint_refusal
+from assistant.answering.constraints import unmet
+from assistant.answering.cross import with_sources_named
 from assistant.answering.meta import asked_fields
 from assistant.answering.structured import StructuredAnswers, joined
 from assistant.citations import Evidence
+from assistant.understanding import Intent
 from assistant.understanding.service import Understanding, narrowed, preferred
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
 from assistant.types import SpeechOutline
@@ -51,7 +55,10 @@ class Assistant:
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K} (got {k}); ask for fewer or more results")
         with self.gate.foreground():
-            return self.searcher.search(query, k=k, mode=mode, filters=filters)
+            if mode != "hybrid":  # one signal alone, for looking into the ranking
+                return self.searcher.search(query, k=k, mode=mode, filters=filters)
+            analysis = self.understanding.analyse(query)
+            return self.retriever.ranked(query, narrowed(filters, analysis), preferred(analysis), depth=k)[:k]
 
     def ask(self, question: str, history: list[dict] | None = None,
             filters: SearchFilters | None = None) -> Answer:
@@ -77,7 +84,20 @@ class Assistant:
                 draft = yield from self._picked(query, analysis, evidences)
             else:
                 yield draft.text
+            draft = self._checked(analysis, draft)
         yield self._answer(question, query, analysis, evidences, draft)
+
+    def _checked(self, analysis, draft):
+        """The draft held to the question's constraints, naming its speech when the question named none."""
+        if draft is None or not draft.grounded:
+            return draft
+        records = self.index.speeches()
+        reason = unmet(analysis, draft, records)
+        if reason:
+            return constraint_refusal(reason)
+        if analysis.scope.certain or analysis.intent is Intent.CROSS:
+            return draft
+        return with_sources_named(draft, records)
 
     def _picked(self, query: str, analysis, evidences: list[Evidence]):
         """The answerer's draft (text streamed as it comes), after a meta line when one applies."""
@@ -87,7 +107,8 @@ class Assistant:
         if meta is not None:
             yield meta.text + "\n"
         result = None
-        for item in self.answerer.stream(query, evidences):
+        outline = self.structured.outline_for(analysis, evidences)
+        for item in self.answerer.stream(analysis.focus, evidences, outline=outline):
             if isinstance(item, str):
                 yield item
             else:

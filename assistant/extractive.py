@@ -37,8 +37,12 @@ QUESTION_WORDS = frozenset(
     "什么 哪些 哪几个 几个 多少 怎样 怎么 如何 是否 分别 具体 指 指的是 讲话 讲话人 提出 提到 强调 要求 "
     "完整 表述 提法 叫 叫什么 为什么 比例 内容 哪 哪里 哪个 谁 哪天 主要 有 应该 需要".split()
 )
-_NUMBER = re.compile(r"\d")
-_WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模")
+_CN_NUMERAL = "零〇一二三四五六七八九十百千万亿两"
+# A figure: digits (not a blank such as XX亿元), 百分之…, or a Chinese numeral with what it counts.
+_NUMBER = re.compile(rf"(?<![XxＸ×\d.．])\d+(?:[.．]\d+)?(?![XxＸ×\d])|百分之[{_CN_NUMERAL}]+"
+                     rf"|[{_CN_NUMERAL}]{{2,}}(?:强|亩|元|人|个|家|户|倍|分钟|小时|天|日|年|周岁|万|亿|项|条)"
+                     rf"|[{_CN_NUMERAL}](?:个工作日|个月|周岁|倍|成)")
+_WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模|几届|几天|几个工作日|什么水平|什么幅度")
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
 _INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
 _INLINE_FIRST = re.compile(r"[，,：:]\s*(第一是|一是|首先|其一)")
@@ -84,8 +88,8 @@ class ExtractiveAnswerer:
         self.embeddings = embeddings  # for paraphrases: sentence similarity, only when words do not match
         self.thresholds = thresholds
 
-    def stream(self, question: str, evidences: list[Evidence]):
-        """The answer text a line at a time, then (text, citations) or None."""
+    def stream(self, question: str, evidences: list[Evidence], outline: str = ""):
+        """The answer text a line at a time, then (text, citations) or None (``outline`` is for generators)."""
         result = self.answer(question, evidences)
         if result:
             lines = result[0].split("\n")

@@ -73,13 +73,18 @@ def build_rewriter(settings: Settings, chat_model=None):
     return llm_rewriter(chat_model)
 
 
-def build_answerer(settings: Settings, index, chat_model=None):
-    """Extractive without a chat model; otherwise generative, gated by the same calibrated check."""
+def build_picker(settings: Settings, index):
+    """The extractive sentence picker: the default backend, the generators' gate, the cross-speech scorer."""
     from assistant.extractive import ExtractiveAnswerer, Thresholds
 
     thresholds = Thresholds(settings.min_answer_coverage, settings.min_answer_similarity,
                             settings.min_number_coverage)
-    extractive = ExtractiveAnswerer(index.keyword.idf, index.embeddings, thresholds)
+    return ExtractiveAnswerer(index.keyword.idf, index.embeddings, thresholds)
+
+
+def build_answerer(settings: Settings, index, chat_model=None, picker=None):
+    """Extractive without a chat model; otherwise generative, gated by the same calibrated check."""
+    extractive = picker or build_picker(settings, index)
     if chat_model is None:
         return extractive
     from assistant.generative import GenerativeAnswerer
@@ -111,6 +116,7 @@ def ensure_default_corpus(settings: Settings, index) -> None:
 
 def build_assistant(settings: Settings | None = None, *, embeddings=None, client=None, chat_model=None):
     """The Assistant the settings describe; parts can be passed in (tests, custom setups)."""
+    from assistant.answering.structured import StructuredAnswers
     from assistant.core import Assistant
     from assistant.retrieval import EvidenceRetriever
     from assistant.settings import load_settings
@@ -123,5 +129,7 @@ def build_assistant(settings: Settings | None = None, *, embeddings=None, client
     searcher = build_searcher(index, settings)
     retriever = EvidenceRetriever(index=index, searcher=searcher, k=settings.answer_passages)
     gate = ComputeGate()
-    return Assistant(settings, index, searcher, retriever, build_answerer(settings, index, chat_model),
-                     build_rewriter(settings, chat_model), ingestor=build_ingestor(settings, index, gate), gate=gate)
+    picker = build_picker(settings, index)
+    return Assistant(settings, index, searcher, retriever, build_answerer(settings, index, chat_model, picker),
+                     build_rewriter(settings, chat_model), ingestor=build_ingestor(settings, index, gate), gate=gate,
+                     structured=StructuredAnswers(index, index.keyword.idf, picker))

@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 from langchain_core.messages import AIMessageChunk
 from langchain_core.prompts import ChatPromptTemplate
 
+from assistant.answering.cross import speech_label
 from assistant.citations import Evidence, cite_generated
 from assistant.followup import is_follow_up, last_user_question, rewrite_by_rules
 from assistant.types import REFUSAL
@@ -34,7 +35,7 @@ SYSTEM_PROMPT = (
 )
 ANSWER_PROMPT = ChatPromptTemplate.from_messages([
     ("system", SYSTEM_PROMPT),
-    ("human", "讲话段落：\n{passages}\n\n问题：{question}"),
+    ("human", "{outline}讲话段落：\n{passages}\n\n问题：{question}"),
 ])
 REWRITE_PROMPT = ChatPromptTemplate.from_messages([
     ("system", "把用户最后的追问改写成一个完整、独立的问题，补全它省略的对象。只输出改写后的问题，不要回答。"),
@@ -47,7 +48,8 @@ def format_passages(evidences: list[Evidence], budget: int) -> tuple[str, list[E
     """Numbered passages within a character budget (at least one)."""
     blocks, used, size = [], [], 0
     for evidence in evidences:
-        header = " ".join(part for part in (evidence.passage.title, evidence.passage.section) if part)
+        speech = speech_label(evidence.record) if evidence.record is not None else evidence.passage.title
+        header = " · ".join(part for part in (speech, evidence.passage.section) if part)
         block = f"[{evidence.n}] {header}\n{evidence.passage.text}"
         if used and size + len(block) > budget:
             break
@@ -96,8 +98,10 @@ class GenerativeAnswerer:
         if callable(load):
             load()
 
-    def stream(self, question: str, evidences: list[Evidence]) -> Iterator:
-        """Text deltas, then (text, citations) — or None when the answer is a refusal or unsupported."""
+    def stream(self, question: str, evidences: list[Evidence], outline: str = "") -> Iterator:
+        """Text deltas, then (text, citations) — or None when the answer is a refusal or unsupported.
+
+        ``outline``: the meant speech's outline, for questions about its parts."""
         if evidences and self.focus is not None:
             focus = self.focus(question, evidences)
             evidences = focus_first(evidences, focus) if focus else []
@@ -106,7 +110,8 @@ class GenerativeAnswerer:
             return
         passages, used = format_passages(evidences, self.context_chars)
         pieces = []
-        for chunk in self.chain.stream({"passages": passages, "question": question}):
+        framed = f"讲话提纲：\n{outline}\n\n" if outline else ""
+        for chunk in self.chain.stream({"passages": passages, "question": question, "outline": framed}):
             delta = chunk.content if isinstance(chunk, AIMessageChunk) else str(chunk)
             if delta:
                 pieces.append(delta)

@@ -56,12 +56,18 @@ class EvidenceRetriever(BaseRetriever):
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [Document(page_content=e.passage.text, metadata={"evidence": e}) for e in self.evidence(query)]
 
+    def ranked(self, query: str, filters: SearchFilters | None = None, prefer: tuple[str, ...] = (),
+               depth: int | None = None) -> list[Passage]:
+        """The one ranking that answers, search and the eval read: hybrid fusion, then the signals —
+        the question's scope first, stuffed passages down, a cap per speech, exact quoted terms first."""
+        filters = filters or self.filters
+        fused = self.searcher.search(query, k=max(depth or 0, self.depth), mode="hybrid", filters=filters)
+        fused = spread_speeches(demote_stuffed(preferring(fused, prefer)), MAX_PER_SPEECH)
+        return prioritise_exact(fused, self._exact_matches(query, filters))
+
     def evidence(self, query: str, filters: SearchFilters | None = None,
                  prefer: tuple[str, ...] = ()) -> list[Evidence]:
-        filters = filters or self.filters
-        fused = self.searcher.search(query, k=self.depth, mode="hybrid", filters=filters)
-        fused = spread_speeches(demote_stuffed(preferring(fused, prefer)), MAX_PER_SPEECH)
-        ranked = prioritise_exact(fused, self._exact_matches(query, filters))
+        ranked = self.ranked(query, filters, prefer)
         expanded = expand_neighbours(self.index, ranked[: self.k])
         records = self.index.speeches()
         similarity = self.index.similarities(query, [p.chunk_id for p in expanded])

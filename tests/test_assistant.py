@@ -140,3 +140,21 @@ def test_generator_reads_the_answering_passage_first(assistant):
     first_passage = llm.prompts[0].split("\n\n[2]")[0]
     assert first_passage.startswith("讲话段落：\n[1]") and "硬着头皮" in first_passage
     assert answer.grounded and answer.citations[0].source == "000_00b9841ddb1ffabe.txt"
+
+
+def test_generator_reads_each_passage_under_its_speech_header(assistant):
+    gated_assistant, llm = gated(assistant, "要发扬“五皮精神”[1]。")
+    gated_assistant.ask("什么是五皮精神？")
+    first = llm.prompts[0].split("\n", 2)[1]
+    assert first.startswith("[1] 《县委书记在招商引资工作动员会上的讲话》（县委书记）")
+
+
+def test_a_generator_asked_about_parts_gets_the_outline(assistant):
+    from assistant.answering.structured import StructuredAnswers
+    from assistant.understanding import Intent
+
+    structured = StructuredAnswers(assistant.index, assistant.index.keyword.idf)
+    analysis = assistant.understanding.analyse("县委书记在招商引资工作动员会上的讲话主要讲了哪几个方面？")
+    assert analysis.intent is Intent.SUMMARY
+    outline = structured.outline_for(analysis, [])
+    assert outline.splitlines()[0].startswith("一、认清形势") and "  （一）招商重点要精准" in outline

@@ -19,8 +19,9 @@ from assistant.answering.speech_view import SpeechView, text_between
 from assistant.types import REFUSAL, Citation
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import stated_count, without_ordinals
+from assistant.extractive import QUESTION_WORDS
 from assistant.sentences import Sentence
-from vectorstore.keyword import query_terms, tokenize
+from vectorstore.keyword import STOP_WORDS, normalize, segment, tokenize
 
 MIN_HEADING_MATCH = 0.34  # share of the question's weighted words a part's heading and intro must hold
 COUNT_BONUS = 0.4  # the part has as many parts as the question says (「三点承诺」, 「7个抓」)
@@ -105,10 +106,12 @@ def named_part(analysis: QuestionAnalysis, view: SpeechView, idf: Callable, want
     ordinal = analysis.constraints.ordinal
     if analysis.constraints.top_level and ordinal:
         return as_part(nodes[ordinal - 1 if ordinal > 0 else -1]) if abs(ordinal) <= len(nodes) else None
-    candidates = [root_part(view)] + [part for _, node in view.outline.walk() for part in parts_of(node)]
+    count = stated_count(analysis.text)
+    root = root_part(view)  # the speech's own list (「三点意见」) is named by its count
+    candidates = ([root] if count == len(root.children) else []) + [
+        part for _, node in view.outline.walk() for part in parts_of(node)]
     if want_children:
         candidates = [part for part in candidates if len(part.children) >= 2]
-    count = stated_count(analysis.text)
     scored = [(part_match(analysis, intro_text(view, part), idf) + COUNT_BONUS * (len(part.children) == count), -i, part)
               for i, part in enumerate(candidates)]
     best = max(scored, default=None, key=lambda item: item[:2])
@@ -119,7 +122,7 @@ def part_match(analysis: QuestionAnalysis, text: str, idf: Callable) -> float:
     """How well a part's heading and intro match the question: a quoted term it holds is a full match."""
     if any(term in text for term in analysis.quoted):
         return 1.0
-    return match_share(without_ordinals(analysis.text), text, idf)
+    return match_share(without_ordinals(analysis.focus), text, idf)
 
 
 def as_part(node) -> Part:
@@ -183,11 +186,17 @@ def sentences_holding(view: SpeechView, citations: list[Citation], part: Part, t
 
 def match_share(question: str, text: str, idf: Callable) -> float:
     """Share of the question's idf-weighted words that ``text`` holds."""
-    words = list(query_terms(question))
+    words = content_words(question)
     weights = idf(words)
     total = sum(weights.values()) or 1.0
     held = set(tokenize(text))
     return sum(weight for word, weight in weights.items() if word in held) / total
+
+
+def content_words(text: str) -> list[str]:
+    """The question's own words (jieba), without question words, stop words and single characters."""
+    words = (word.strip() for word in segment(normalize(text)))
+    return list(dict.fromkeys(w for w in words if len(w) >= 2 and w not in QUESTION_WORDS and w not in STOP_WORDS))
 
 
 def quote_line(view: SpeechView, citations: list[Citation], offset: int, count: int, end: int | None = None,

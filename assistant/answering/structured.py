@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from assistant.answering.composers import Draft, compose
+from assistant.answering.cross import compose_cross
 from assistant.answering.meta import compose_meta
 from assistant.answering.speech_view import SpeechView
 from assistant.citations import Evidence
@@ -19,12 +20,16 @@ _MARKER = re.compile(r"\[(\d+)\]")
 class StructuredAnswers:
     """Outline, item, summary and meta answers over the speech a question means."""
 
-    def __init__(self, index, idf: Callable):
+    def __init__(self, index, idf: Callable, picker=None):
         self.index = index
         self.idf = idf
+        self.picker = picker  # the ExtractiveAnswerer: its sentence scores serve cross-speech answers
 
     def draft(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
-        """A composed answer for outline / item / summary questions, or None."""
+        """A composed answer for outline / item / summary / cross questions, or None."""
+        if analysis.intent is Intent.CROSS and self.picker is not None:
+            return compose_cross(analysis.text, evidences, self.picker.score_sentences,
+                                 self.picker.thresholds.coverage)
         if analysis.intent not in STRUCTURE_INTENTS:
             return None
         view = self.view_for(analysis, evidences)
@@ -47,6 +52,14 @@ class StructuredAnswers:
         else:
             return None
         return SpeechView.load(self.index, speech_id)
+
+
+    def outline_for(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> str:
+        """The meant speech's outline as indented headings, for a generator asked about its parts."""
+        view = self.view_for(analysis, evidences) if analysis.intent in STRUCTURE_INTENTS else None
+        if view is None or not view.outline:
+            return ""
+        return "\n".join("  " * (len(path) - 1) + node.heading for path, node in view.outline.walk() if len(path) <= 2)
 
 
 def joined(first: Draft, second: Draft | None) -> Draft:

@@ -12,6 +12,7 @@ from assistant.understanding.scope import Scope, scope_of
 
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]")
 _YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
+MIN_FOCUS_TERM = 4  # shorter name pieces (「建设」) may be what the question is about
 
 __all__ = ["Constraints", "Intent", "QuestionAnalysis", "Scope", "analyse"]
 
@@ -34,6 +35,18 @@ class QuestionAnalysis:
     scope: Scope = field(default_factory=Scope)
     constraints: Constraints = field(default_factory=Constraints)
     quoted: tuple[str, ...] = ()
+
+    @property
+    def focus(self) -> str:
+        """The question without the words that only named its speech (「王建国讲话里」, 「株洲那篇」):
+        what sentences must hold, once retrieval is narrowed to that speech."""
+        if not self.scope.certain:
+            return self.text
+        text = self.text
+        for term in sorted(self.scope.terms, key=len, reverse=True):
+            if len(term) >= MIN_FOCUS_TERM or term in self.constraints.speakers + self.constraints.places:
+                text = text.replace(term, " ")
+        return text
 
 
 def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str], tuple[str, ...]],

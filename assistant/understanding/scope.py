@@ -19,7 +19,7 @@ from assistant.understanding.numerals import number_of
 MAX_NAME_PIECES = 3
 MIN_PIECE_WEIGHT = 1.5
 SPEAKER_WEIGHT = 8.0
-PLACE_WEIGHT = 4.0
+PLACE_WEIGHT = 5.0
 ROLE_WEIGHT = 1.0
 PART_WEIGHT = 6.0
 PHRASE_WEIGHT = 6.0
@@ -39,6 +39,7 @@ class Scope:
     speech_ids: tuple[str, ...] = ()
     certain: bool = False
     reasons: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()  # the words of the question that named the best speech (not what it asks)
 
     @property
     def best(self) -> str | None:
@@ -52,10 +53,18 @@ def scope_of(text: str, catalogue: SpeechCatalogue, places: tuple[str, ...],
     pieces = _name_pieces(text, catalogue)
     scored = []
     for entry in catalogue.entries.values():
-        score, reasons = _score(text, entry, _name_weight(pieces.get(entry.id, [])), places, years, phrase_owners)
+        chosen = _chosen_pieces(pieces.get(entry.id, []))
+        score, reasons = _score(text, entry, sum(weight for weight, _, _ in chosen), places, years, phrase_owners)
         if score > 0:
-            scored.append((score, entry.id, reasons))
+            terms = tuple(text[a:b] for _, a, b in chosen) + _named(text, entry, places)
+            scored.append((score, entry.id, reasons, terms))
     return _decide(sorted(scored, key=lambda item: (-item[0], item[1])))
+
+
+def _named(text: str, entry: SpeechEntry, places: tuple[str, ...]) -> tuple[str, ...]:
+    """The speaker, role and places of a speech that the question names."""
+    said = [entry.speaker, entry.role] + [place for place in places if place in entry.places + entry.region_parts]
+    return tuple(word for word in said if word and word in text)
 
 
 def _score(text, entry: SpeechEntry, name_weight: float, places, years, phrase_owners) -> tuple[float, tuple[str, ...]]:
@@ -86,13 +95,13 @@ def _name_pieces(text: str, catalogue: SpeechCatalogue) -> dict[str, list[tuple[
     return pieces
 
 
-def _name_weight(pieces: list[tuple[float, int, int]]) -> float:
-    """The weights of the best pieces that do not overlap, at most MAX_NAME_PIECES of them."""
+def _chosen_pieces(pieces: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+    """The best pieces that do not overlap, at most MAX_NAME_PIECES of them."""
     chosen: list[tuple[float, int, int]] = []
     for weight, start, end in sorted(pieces, reverse=True):
         if len(chosen) < MAX_NAME_PIECES and all(end <= a or start >= b for _, a, b in chosen):
             chosen.append((weight, start, end))
-    return sum(weight for weight, _, _ in chosen)
+    return chosen
 
 
 def _place_share(entry: SpeechEntry, places: tuple[str, ...]) -> float:
@@ -115,12 +124,12 @@ def _phrase_owners(quoted: tuple[str, ...], speeches_with) -> set[str]:
     return owners
 
 
-def _decide(scored: list[tuple[float, str, tuple[str, ...]]]) -> Scope:
+def _decide(scored: list[tuple[float, str, tuple[str, ...], tuple[str, ...]]]) -> Scope:
     if not scored or scored[0][0] < MIN_SCORE:
         return Scope()
-    best = scored[0][0]
+    best, speech_id, reasons, terms = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     if best >= CERTAIN_SCORE and best >= CERTAIN_MARGIN * runner_up:
-        return Scope((scored[0][1],), certain=True, reasons=scored[0][2])
-    close = tuple(speech_id for score, speech_id, _ in scored if score >= PARTIAL_SHARE * best)
-    return Scope(close, certain=False, reasons=scored[0][2])
+        return Scope((speech_id,), certain=True, reasons=reasons, terms=terms)
+    close = tuple(item[1] for item in scored if item[0] >= PARTIAL_SHARE * best)
+    return Scope(close, certain=False, reasons=reasons, terms=terms)

@@ -6,15 +6,10 @@ import logging
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from assistant.answering.composers import Draft
-from assistant.answering.constraints import refusal as constraint_refusal
-from assistant.answering.constraints import unmet
-from assistant.answering.cross import with_sources_named
-from assistant.answering.meta import asked_fields
-from assistant.answering.structured import StructuredAnswers, joined
+from assistant.answering.pipeline import AnswerPipeline, Outcome
+from assistant.answering.structured import StructuredAnswers
 from assistant.citations import Evidence
-from assistant.understanding import Intent
-from assistant.understanding.service import Understanding, narrowed, preferred
+from assistant.understanding.service import Understanding
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
 from assistant.types import SpeechOutline
 from vectorstore.access import ReadOnlyIndexError
@@ -42,7 +37,8 @@ class Assistant:
         # Embedding and generation each take both cores: never at once, and questions before ingests.
         self.gate = gate or ComputeGate()
         self.understanding = understanding or Understanding(index)
-        self.structured = structured or StructuredAnswers(index, index.keyword.idf)
+        structured = structured or StructuredAnswers(index, index.keyword.idf)
+        self.pipeline = AnswerPipeline(index, retriever, answerer, self.understanding, structured)
 
     @property
     def backend(self) -> str:
@@ -57,8 +53,7 @@ class Assistant:
         with self.gate.foreground():
             if mode != "hybrid":  # one signal alone, for looking into the ranking
                 return self.searcher.search(query, k=k, mode=mode, filters=filters)
-            analysis = self.understanding.analyse(query)
-            return self.retriever.ranked(query, narrowed(filters, analysis), preferred(analysis), depth=k)[:k]
+            return self.pipeline.search(query, k, filters)
 
     def ask(self, question: str, history: list[dict] | None = None,
             filters: SearchFilters | None = None) -> Answer:
@@ -77,46 +72,12 @@ class Assistant:
                 filters: SearchFilters | None) -> Iterator[str | Answer]:
         with self.gate.foreground():
             query = self.rewriter(question, history or [])
-            analysis = self.understanding.analyse(query)
-            evidences = self.retriever.evidence(query, narrowed(filters, analysis), prefer=preferred(analysis))
-            draft = self.structured.draft(analysis, evidences)
-            if draft is None:
-                draft = yield from self._picked(query, analysis, evidences)
-            else:
-                yield draft.text
-            draft = self._checked(analysis, draft)
-        yield self._answer(question, query, analysis, evidences, draft)
-
-    def _checked(self, analysis, draft):
-        """The draft held to the question's constraints, naming its speech when the question named none."""
-        if draft is None or not draft.grounded:
-            return draft
-        records = self.index.speeches()
-        reason = unmet(analysis, draft, records)
-        if reason:
-            return constraint_refusal(reason)
-        if analysis.scope.certain or analysis.intent is Intent.CROSS:
-            return draft
-        return with_sources_named(draft, records)
-
-    def _picked(self, query: str, analysis, evidences: list[Evidence]):
-        """The answerer's draft (text streamed as it comes), after a meta line when one applies."""
-        meta = self.structured.meta(analysis, evidences)
-        if meta is not None and not meta.grounded:
-            return meta
-        if meta is not None:
-            yield meta.text + "\n"
-        result = None
-        outline = self.structured.outline_for(analysis, evidences)
-        for item in self.answerer.stream(analysis.focus, evidences, outline=outline):
-            if isinstance(item, str):
-                yield item
-            else:
-                result = item
-        picked = Draft(result[0], tuple(result[1])) if result and result[1] else None
-        if meta is None or (picked is None and not asked_fields(analysis.text)):
-            return picked  # the meta line alone answers only a question about who / when / which meeting
-        return joined(meta, picked)
+            for item in self.pipeline.run(query, filters):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    outcome = item
+        yield self._answer(question, query, outcome)
 
     def warm_up(self) -> None:
         """Load the embedder (and a local LLM) now, so the first question does not wait for them."""
@@ -178,7 +139,8 @@ class Assistant:
         if not any(r.path == record.path for r in self.index.speeches().values()):
             path.unlink()
 
-    def _answer(self, question: str, query: str, analysis, evidences: list[Evidence], draft) -> Answer:
+    def _answer(self, question: str, query: str, outcome: Outcome) -> Answer:
+        analysis, evidences, draft = outcome.analysis, outcome.evidences, outcome.draft
         common = {"question": question, "query": query, "backend": self.backend, "intent": analysis.intent.value,
                   "scope": analysis.scope.speech_ids if analysis.scope.certain else ()}
         if draft is None or not draft.grounded or not draft.citations:

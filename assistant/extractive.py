@@ -58,6 +58,8 @@ SIMILARITY_PASSAGES = 4  # sentences of this many top passages are compared by m
 PER_PASSAGE = 5  # …at most this many from each (the best by word coverage)…
 SIMILARITY_CHARS = 120  # …each cut to this length (bounds the embedding time)
 MAX_LIST_ITEMS = 10
+SCOPED_COVERAGE = 0.15  # in the speech a question names, the best sentence may hold this little of its words…
+SCOPED_MARGIN = 3.0  # …when it holds this many times more than any other sentence
 ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
 
 
@@ -88,18 +90,19 @@ class ExtractiveAnswerer:
         self.embeddings = embeddings  # for paraphrases: sentence similarity, only when words do not match
         self.thresholds = thresholds
 
-    def stream(self, question: str, evidences: list[Evidence], outline: str = ""):
-        """The answer text a line at a time, then (text, citations) or None (``outline`` is for generators)."""
-        result = self.answer(question, evidences)
+    def stream(self, question: str, evidences: list[Evidence], outline: str = "", scoped: bool = False):
+        """The answer text a line at a time, then (text, citations) or None (``outline`` is for generators;
+        ``scoped``: the passages are of the one speech the question names)."""
+        result = self.answer(question, evidences, scoped)
         if result:
             lines = result[0].split("\n")
             for number, line in enumerate(lines):
                 yield line + ("\n" if number < len(lines) - 1 else "")
         yield result
 
-    def answer(self, question: str, evidences: list[Evidence]) -> tuple[str, list[Citation]] | None:
+    def answer(self, question: str, evidences: list[Evidence], scoped: bool = False) -> tuple[str, list[Citation]] | None:
         """(text with [n] markers, citations), or None when nothing answers the question."""
-        chosen = self.chosen_sentences(question, evidences)
+        chosen = self.chosen_sentences(question, evidences, scoped)
         return _compose(chosen) if chosen else None
 
     def answering_passages(self, question: str, evidences: list[Evidence]) -> list[int] | None:
@@ -107,10 +110,10 @@ class ExtractiveAnswerer:
         chosen = self.chosen_sentences(question, evidences)
         return list(dict.fromkeys(s.evidence.n for s in chosen)) if chosen else None
 
-    def chosen_sentences(self, question: str, evidences: list[Evidence]) -> list[ScoredSentence] | None:
+    def chosen_sentences(self, question: str, evidences: list[Evidence], scoped: bool = False) -> list[ScoredSentence] | None:
         """The sentences that answer, in answer order; None when the passages do not answer."""
         scored = self.score_sentences(question, evidences)
-        best = self.best_supported(question, scored)
+        best = self.best_supported(question, scored) or (self.clear_winner(question, scored) if scoped else None)
         return self._choose(best, scored, question) if best else None
 
     def best_supported(self, question: str, scored: list[ScoredSentence]) -> ScoredSentence | None:
@@ -125,6 +128,19 @@ class ExtractiveAnswerer:
             return scored[0]
         closest, similarity = self.closest_in_meaning(question, scored)
         return closest if similarity >= self.thresholds.similarity else None
+
+    def clear_winner(self, question: str, scored: list[ScoredSentence]) -> ScoredSentence | None:
+        """Inside the one speech a question names, a sentence that stands far above all others
+        answers it even when it holds less of the question's words (「跻身全国两百强」 for 「多少强」)."""
+        if not scored or scored[0].coverage < SCOPED_COVERAGE:
+            return None
+        best = scored[0]
+        others = [s.coverage for s in scored[1:] if s.sentence.text != best.sentence.text]
+        if others and best.coverage < SCOPED_MARGIN * max(others):
+            return None
+        if _WANTS_NUMBER.search(question) and not _NUMBER.search(best.sentence.text):
+            return None
+        return best
 
     def closest_in_meaning(self, question: str, scored: list[ScoredSentence]) -> tuple[ScoredSentence | None, float]:
         """The sentence of the top passages nearest the question by embedding, and its cosine."""

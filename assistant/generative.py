@@ -98,7 +98,7 @@ class GenerativeAnswerer:
         if callable(load):
             load()
 
-    def stream(self, question: str, evidences: list[Evidence], outline: str = "") -> Iterator:
+    def stream(self, question: str, evidences: list[Evidence], outline: str = "", scoped: bool = False) -> Iterator:
         """Text deltas, then (text, citations) — or None when the answer is a refusal or unsupported.
 
         ``outline``: the meant speech's outline, for questions about its parts."""

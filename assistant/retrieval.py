@@ -57,18 +57,18 @@ class EvidenceRetriever(BaseRetriever):
         return [Document(page_content=e.passage.text, metadata={"evidence": e}) for e in self.evidence(query)]
 
     def ranked(self, query: str, filters: SearchFilters | None = None, prefer: tuple[str, ...] = (),
-               depth: int | None = None) -> list[Passage]:
+               depth: int | None = None, per_speech: int = MAX_PER_SPEECH) -> list[Passage]:
         """The one ranking that answers, search and the eval read: hybrid fusion, then the signals —
         the question's scope first, stuffed passages down, a cap per speech, exact quoted terms first."""
         filters = filters or self.filters
         fused = self.searcher.search(query, k=max(depth or 0, self.depth), mode="hybrid", filters=filters)
-        fused = spread_speeches(demote_stuffed(preferring(fused, prefer)), MAX_PER_SPEECH)
+        fused = spread_speeches(demote_stuffed(preferring(fused, prefer)), per_speech)
         return prioritise_exact(fused, self._exact_matches(query, filters))
 
-    def evidence(self, query: str, filters: SearchFilters | None = None,
-                 prefer: tuple[str, ...] = ()) -> list[Evidence]:
-        ranked = self.ranked(query, filters, prefer)
-        expanded = expand_neighbours(self.index, ranked[: self.k])
+    def evidence(self, query: str, filters: SearchFilters | None = None, prefer: tuple[str, ...] = (),
+                 k: int | None = None, per_speech: int = MAX_PER_SPEECH) -> list[Evidence]:
+        ranked = self.ranked(query, filters, prefer, per_speech=per_speech)
+        expanded = expand_neighbours(self.index, ranked[: k or self.k])
         records = self.index.speeches()
         similarity = self.index.similarities(query, [p.chunk_id for p in expanded])
         return [Evidence(n, p, records.get(p.speech_id), similarity.get(p.chunk_id, 0.0))

@@ -20,7 +20,7 @@ from assistant.types import REFUSAL, Citation
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import stated_count, without_ordinals
 from assistant.extractive import QUESTION_WORDS
-from assistant.sentences import Sentence
+from assistant.sentences import Sentence, split_sentences
 from vectorstore.keyword import STOP_WORDS, normalize, segment, tokenize
 
 MIN_HEADING_MATCH = 0.34  # share of the question's weighted words a part's heading and intro must hold
@@ -100,6 +100,21 @@ def compose_item(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) ->
     return Draft(line, tuple(citations)) if line else None
 
 
+def part_offsets(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> list[int]:
+    """Where the part a question names is: the item asked for first, then the part's heading;
+    for a summary, the top-level headings."""
+    if analysis.intent is Intent.SUMMARY:
+        return [node.heading_start for node in view.outline.nodes]
+    part = named_part(analysis, view, idf, want_children=analysis.intent is Intent.ITEM
+                      or not analysis.constraints.top_level)
+    if part is None:
+        return []
+    ordinal = analysis.constraints.ordinal
+    item = [part.children[ordinal - 1 if ordinal > 0 else -1].heading_start] if (
+        analysis.intent is Intent.ITEM and ordinal and abs(ordinal) <= len(part.children)) else []
+    return item + ([] if part.is_root else [part.heading_start])
+
+
 def named_part(analysis: QuestionAnalysis, view: SpeechView, idf: Callable, want_children: bool) -> Part | None:
     """The part a question names: a top-level ordinal (「第三部分」), else the best heading match."""
     nodes = view.outline.nodes
@@ -107,22 +122,23 @@ def named_part(analysis: QuestionAnalysis, view: SpeechView, idf: Callable, want
     if analysis.constraints.top_level and ordinal:
         return as_part(nodes[ordinal - 1 if ordinal > 0 else -1]) if abs(ordinal) <= len(nodes) else None
     count = stated_count(analysis.text)
-    root = root_part(view)  # the speech's own list (「三点意见」) is named by its count
-    candidates = ([root] if count == len(root.children) else []) + [
-        part for _, node in view.outline.walk() for part in parts_of(node)]
+    candidates = [root_part(view)] + [part for _, node in view.outline.walk() for part in parts_of(node)]
     if want_children:
         candidates = [part for part in candidates if len(part.children) >= 2]
     scored = [(part_match(analysis, intro_text(view, part), idf) + COUNT_BONUS * (len(part.children) == count), -i, part)
               for i, part in enumerate(candidates)]
     best = max(scored, default=None, key=lambda item: item[:2])
-    return best[2] if best and best[0] >= MIN_HEADING_MATCH else None
+    floor = MIN_HEADING_MATCH / 2 if len(candidates) == 1 else MIN_HEADING_MATCH  # the speech's only list
+    return best[2] if best and best[0] >= floor else None
 
 
-def part_match(analysis: QuestionAnalysis, text: str, idf: Callable) -> float:
-    """How well a part's heading and intro match the question: a quoted term it holds is a full match."""
-    if any(term in text for term in analysis.quoted):
+def part_match(analysis: QuestionAnalysis, texts: tuple[str, str], idf: Callable) -> float:
+    """How well a part matches the question by its heading and intro; a quoted term it or its
+    parts' headings hold (「六个“促招商”」) is a full match."""
+    own, parts = texts
+    if any(term in own or term in parts for term in analysis.quoted):
         return 1.0
-    return match_share(without_ordinals(analysis.focus), text, idf)
+    return match_share(without_ordinals(analysis.focus), own, idf)
 
 
 def as_part(node) -> Part:
@@ -149,18 +165,25 @@ def ordinal_runs(children: tuple) -> list[tuple]:
     return [tuple(run) for run in runs]
 
 
+def root_name(view: SpeechView) -> str:
+    """What names the speech itself: its title and meeting."""
+    meta = view.record.meta
+    return " ".join(filter(None, (meta.title, meta.meeting)))
+
+
 def root_part(view: SpeechView) -> Part:
     first = view.outline.nodes[0].start if view.outline.nodes else 0
     return Part(0, 0, first, view.outline.nodes, is_root=True)
 
 
-def intro_text(view: SpeechView, part: Part) -> str:
-    """What names a part: its heading, the text just before its first part (「从以下四个方面…」)
-    and its parts' headings."""
+def intro_text(view: SpeechView, part: Part) -> tuple[str, str]:
+    """What names a part: its heading, the sentence that introduces its parts (「作三点承诺：」,
+    「从以下四个方面…」: the last one before the first part) and its parts' headings."""
     first_child = part.children[0].start if part.children else part.end
-    heading = "" if part.is_root else text_between(view.chunks, part.heading_start, part.node.heading_end)
-    lead = text_between(view.chunks, max(part.heading_start, first_child - INTRO_CHARS), first_child)
-    return "\n".join([heading, lead, *(child.heading for child in part.children)])
+    heading = root_name(view) if part.is_root else text_between(view.chunks, part.heading_start, part.node.heading_end)
+    before = text_between(view.chunks, max(part.heading_start, first_child - INTRO_CHARS), first_child)
+    lead = split_sentences(before)[-1].text if before.strip() else ""
+    return "\n".join([heading, lead]), "\n".join(child.heading for child in part.children)
 
 
 def heading_quote(view: SpeechView, citations: list[Citation], node) -> str | None:

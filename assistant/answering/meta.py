@@ -11,7 +11,7 @@ from assistant.types import REFUSAL, Citation
 
 ASKS_SPEAKER = re.compile(r"(?:讲话人|讲话者|发言人)(?:是谁|是哪位|叫什么)|谁(?:讲|作|发表)的|出自哪位|哪位(?:领导|书记|县长|市长|省长)"
                           r"|姓甚名谁|叫什么名字|是谁(?:讲|作|发表)|谁的讲话|是谁$|是谁[？?]")
-ASKS_DATE = re.compile(r"哪一?天|哪一年(?:讲|召开|开)|日期|什么时候(?:讲|作|召开|开)|何时(?:讲|召开|开)")
+ASKS_DATE = re.compile(r"哪一?天|哪一年(?:讲|召开|开)|日期|什么时候(?:讲|作|召开|开)|何时(?:讲|召开|开)|几月份?(?:开|召开|讲)")
 ASKS_MEETING = re.compile(r"哪次会议|什么会议上|哪个会|什么会上|在什么场合")
 ASKS_ROLE = re.compile(r"什么职务|担任什么|什么身份")
 FIELD_NAMES = {"speaker": "讲话人的姓名", "date": "讲话日期", "meeting": "会议名称", "speaker_role": "讲话人的职务"}

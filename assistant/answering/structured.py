@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.answering.composers import Draft, compose
+from assistant.answering.composers import Draft, compose, part_offsets
 from assistant.answering.cross import compose_cross
 from assistant.answering.meta import compose_meta
 from assistant.answering.speech_view import SpeechView
 from assistant.citations import Evidence
 from assistant.understanding import Intent, QuestionAnalysis
+from vectorstore.types import Passage
 
 STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -53,6 +54,18 @@ class StructuredAnswers:
             return None
         return SpeechView.load(self.index, speech_id)
 
+
+    def anchors(self, analysis: QuestionAnalysis, speech_id: str | None) -> list[Passage]:
+        """The passages holding the part a structure question names (its heading, the item asked
+        for, or the top-level headings of a summary), to rank first."""
+        if analysis.intent not in STRUCTURE_INTENTS:
+            return []
+        speech_id = analysis.scope.best if analysis.scope.certain else speech_id
+        view = SpeechView.load(self.index, speech_id) if speech_id else None
+        if view is None or not view.outline:
+            return []
+        offsets = part_offsets(analysis, view, self.idf)
+        return list({p.chunk_id: p for p in (view.evidence_at(o).passage for o in offsets if view.evidence_at(o))}.values())
 
     def outline_for(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> str:
         """The meant speech's outline as indented headings, for a generator asked about its parts."""

@@ -40,9 +40,12 @@ class QuestionAnalysis:
     def focus(self) -> str:
         """The question without the words that only named its speech (「王建国讲话里」, 「株洲那篇」):
         what sentences must hold, once retrieval is narrowed to that speech."""
+        return self.focus_of(self.text)
+
+    def focus_of(self, text: str) -> str:
+        """``text`` (the question or a part of it) without the words that only named its speech."""
         if not self.scope.certain:
-            return self.text
-        text = self.text
+            return text
         for term in sorted(self.scope.terms, key=len, reverse=True):
             if len(term) >= MIN_FOCUS_TERM or term in self.constraints.speakers + self.constraints.places:
                 text = text.replace(term, " ")

@@ -39,6 +39,7 @@ class Scope:
     speech_ids: tuple[str, ...] = ()
     certain: bool = False
     reasons: tuple[str, ...] = ()
+    weak: bool = False  # only a short name piece points at them (「一季度」 may be the topic): no reranking
     terms: tuple[str, ...] = ()  # the words of the question that named the best speech (not what it asks)
 
     @property
@@ -132,4 +133,4 @@ def _decide(scored: list[tuple[float, str, tuple[str, ...], tuple[str, ...]]]) -
     if best >= CERTAIN_SCORE and best >= CERTAIN_MARGIN * runner_up:
         return Scope((speech_id,), certain=True, reasons=reasons, terms=terms)
     close = tuple(item[1] for item in scored if item[0] >= PARTIAL_SHARE * best)
-    return Scope(close, certain=False, reasons=reasons, terms=terms)
+    return Scope(close, certain=False, reasons=reasons, terms=terms, weak=best < CERTAIN_SCORE)

@@ -46,4 +46,4 @@ def preferred(analysis: QuestionAnalysis) -> tuple[str, ...]:
     from assistant.understanding.intent import Intent
 
     scope = analysis.scope
-    return () if scope.certain or analysis.intent is Intent.CROSS else scope.speech_ids
+    return () if scope.certain or scope.weak or analysis.intent is Intent.CROSS else scope.speech_ids

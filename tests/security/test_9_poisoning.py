@@ -96,12 +96,16 @@ def all_stuffed(tmp_path_factory):
 
 
 def assert_well_formed(answer) -> None:
-    """An answer is verbatim sentences each ending in [n], or the refusal: nothing else."""
+    """An answer is verbatim sentences each ending in [n] (then the line naming their speech), or the
+    refusal: nothing else."""
     if not answer.grounded:
         assert answer.text == REFUSAL and answer.citations == ()
         return
     quotes = {f"{c.quote}[{c.n}]" for c in answer.citations}
-    assert set(answer.text.split("\n")) == quotes
+    lines = answer.text.split("\n")
+    if lines[-1].startswith("（出自"):
+        lines.pop()
+    assert set(lines) == quotes
     for c in answer.citations:
         assert c.text[c.quote_start - c.start:c.quote_end - c.start] == c.quote
 

@@ -1,0 +1,122 @@
+"""From a standalone question to a checked draft: analyse, retrieve, compose or pick, check.
+
+A question of several parts (「…是哪一年？…是哪个生肖年？」) is answered part by part, each with
+its own retrieval inside the question's scope, and the answers are joined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistant.answering.composers import Draft
+from assistant.answering.constraints import refusal as constraint_refusal
+from assistant.answering.constraints import unmet
+from assistant.answering.cross import with_sources_named
+from assistant.answering.meta import asked_fields
+from assistant.answering.structured import StructuredAnswers, joined
+from assistant.citations import Evidence
+from assistant.understanding import Intent, QuestionAnalysis
+from assistant.understanding.service import Understanding, narrowed, preferred
+from vectorstore.search import SearchFilters
+
+_PART_END = re.compile(r"(?<=[？?])")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+MIN_PART_CHARS = 5  # a part of a question has at least this many characters of its own
+CROSS_PASSAGES = 10  # a question across speeches reads more passages, at most 2 from one speech
+CROSS_PER_SPEECH = 2
+
+
+@dataclass(frozen=True)
+class Outcome:
+    analysis: QuestionAnalysis
+    evidences: list[Evidence]
+    draft: Draft | None
+
+
+class AnswerPipeline:
+    """The one way a question becomes a draft, for every backend and face."""
+
+    def __init__(self, index, retriever, answerer, understanding: Understanding, structured: StructuredAnswers):
+        self.index = index
+        self.retriever = retriever
+        self.answerer = answerer
+        self.understanding = understanding
+        self.structured = structured
+
+    def run(self, query: str, filters: SearchFilters | None) -> Iterator[str | Outcome]:
+        """Text as it is produced, then the Outcome."""
+        analysis = self.understanding.analyse(query)
+        evidences = self._evidence(query, analysis, filters)
+        draft = self.structured.draft(analysis, evidences)
+        if draft is None:
+            draft = yield from self._picked(analysis, evidences, filters)
+        else:
+            yield draft.text
+        yield Outcome(analysis, evidences, self._checked(analysis, draft))
+
+    def search(self, query: str, k: int, filters: SearchFilters | None):
+        """Passages for a query through the same ranking answers read, the named part first."""
+        analysis = self.understanding.analyse(query)
+        ranked = self.retriever.ranked(query, narrowed(filters, analysis), preferred(analysis), depth=k)
+        first = self.structured.anchors(analysis, ranked[0].speech_id if ranked else None)
+        ids = {p.chunk_id for p in first}
+        return (first + [p for p in ranked if p.chunk_id not in ids])[:k]
+
+    def _evidence(self, query: str, analysis: QuestionAnalysis, filters) -> list[Evidence]:
+        scoped = narrowed(filters, analysis)
+        if analysis.intent is Intent.CROSS:
+            return self.retriever.evidence(query, scoped, k=CROSS_PASSAGES, per_speech=CROSS_PER_SPEECH)
+        return self.retriever.evidence(query, scoped, prefer=preferred(analysis))
+
+    def _picked(self, analysis: QuestionAnalysis, evidences: list[Evidence], filters):
+        """The answerer's draft (streamed), part by part, after a meta line when one applies."""
+        meta = self.structured.meta(analysis, evidences)
+        if meta is not None and not meta.grounded:
+            return meta
+        if meta is not None:
+            yield meta.text + "\n"
+        parts = question_parts(analysis.text)
+        picked = None
+        for part in parts:
+            part_evidence = evidences if len(parts) == 1 else self._part_evidence(part, analysis, filters)
+            drafted = yield from self._pick(analysis, part if len(parts) > 1 else None, part_evidence)
+            picked = drafted if picked is None else joined(picked, drafted)
+        if meta is None or (picked is None and not asked_fields(analysis.text)):
+            return picked  # the meta line alone answers only a question about who / when / which meeting
+        return joined(meta, picked)
+
+    def _part_evidence(self, part: str, analysis: QuestionAnalysis, filters) -> list[Evidence]:
+        named = "".join(term for term in analysis.scope.terms if term not in part)
+        return self.retriever.evidence(named + part, narrowed(filters, analysis), prefer=preferred(analysis))
+
+    def _pick(self, analysis: QuestionAnalysis, part: str | None, evidences: list[Evidence]):
+        question = analysis.focus if part is None else analysis.focus_of(part)
+        outline = self.structured.outline_for(analysis, evidences)
+        result = None
+        for item in self.answerer.stream(question, evidences, outline=outline, scoped=analysis.scope.certain):
+            if isinstance(item, str):
+                yield item
+            else:
+                result = item
+        return Draft(result[0], tuple(result[1])) if result and result[1] else None
+
+    def _checked(self, analysis: QuestionAnalysis, draft: Draft | None) -> Draft | None:
+        """The draft held to the question's constraints, naming its speech when the question named none."""
+        if draft is None or not draft.grounded:
+            return draft
+        records = self.index.speeches()
+        reason = unmet(analysis, draft, records)
+        if reason:
+            return constraint_refusal(reason)
+        if analysis.scope.certain or analysis.intent is Intent.CROSS:
+            return draft
+        return with_sources_named(draft, records)
+
+
+def question_parts(text: str) -> list[str]:
+    """A question's parts, each ending in its question mark; one part when it has no others."""
+    parts = [part.strip("，, ") for part in _PART_END.split(text) if part.strip("，, ")]
+    real = [part for part in parts if len(_HAN.findall(part)) >= MIN_PART_CHARS]
+    return real if len(real) >= 2 else [text]

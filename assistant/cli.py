@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     _add_ingest(commands)
     _add_speeches(commands)
+    _add_outline(commands)
     _add_search(commands)
     _add_index(commands)
     _add_ask(commands)
@@ -78,6 +79,12 @@ def _add_ingest(commands) -> None:
 def _add_speeches(commands) -> None:
     sub = _command(commands, "speeches", cmd_speeches, "list indexed speeches")
     sub.add_argument("--json", action="store_true", help="JSON output")
+
+
+def _add_outline(commands) -> None:
+    sub = _command(commands, "outline", cmd_outline, "a speech's outline: its headings as a tree, with offsets")
+    sub.add_argument("speech_id", help="a speech id from `policyqa speeches`, e.g. '004_30715ac9391e336e.txt#4'")
+    sub.add_argument("--json", action="store_true", help="the SpeechOutline as JSON")
 
 
 def _add_search(commands) -> None:
@@ -106,9 +113,13 @@ def _add_ask(commands) -> None:
 
 
 def _add_eval(commands) -> None:
-    sub = _command(commands, "eval", cmd_eval, "run fixed questions and report quality metrics")
-    sub.add_argument("questions", help="a questions.jsonl file (see ../shared/eval/README.md)")
+    sub = _command(commands, "eval", cmd_eval, "run fixed questions or conversations and report quality metrics")
+    sub.add_argument("questions", help="a questions.jsonl or conversations.jsonl file (see ../shared/eval/README.md)")
     sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
+    sub.add_argument("--ids", choices=["all", "odd", "even"], default="all",
+                     help="only odd (tuning) or even (held-out) id numbers (default all)")
+    sub.add_argument("--corpus", nargs="+", action="extend", metavar="PATH",
+                     help="also index these files/folders first, into a cached index (unless POLICYQA_INDEX_DIR is set)")
     sub.add_argument("--report-dir", default="reports/eval", help="where eval.json, eval.md and eval.png go")
     for metric, option in (("hit@5", "min-hit5"), ("MRR@10", "min-mrr"), ("answer term coverage", "min-coverage"),
                            ("citation support", "min-support"), ("citation exactness", "min-exactness"),
@@ -163,6 +174,12 @@ def speech_row(record) -> dict:
     return {"id": record.id, "source": record.source, "title": record.title, "speaker": record.speaker,
             "speaker_role": record.speaker_role, "date": record.date, "places": list(record.places),
             "meeting": record.meeting, "chunks": record.chunk_count}
+
+
+def cmd_outline(args, settings) -> int:
+    outline = _assistant(settings, "extractive").outline(args.speech_id)  # no chat model to load for this
+    print(outline.model_dump_json(indent=2) if args.json else outline.to_text())
+    return 0
 
 
 def cmd_search(args, settings) -> int:
@@ -228,15 +245,22 @@ def cmd_ask(args, settings) -> int:
 def cmd_eval(args, settings) -> int:
     from pathlib import Path
 
-    from assistant.eval_run import run_questions, summary_table, write_report
-    from assistant.evaluation import THRESHOLD_NAMES, below_thresholds, load_questions, summarise
+    from assistant.eval_run import console_report, eval_settings, index_corpus, run_questions, write_report
+    from assistant.evaluation import ID_HALVES, THRESHOLD_NAMES, below_thresholds, load_questions, select_ids, summarise
 
-    questions = load_questions(Path(args.questions))
+    questions = select_ids(load_questions(Path(args.questions)), args.ids)
+    settings = eval_settings(settings, args.corpus)
     assistant = _assistant(settings, args.llm)
+    about = {"questions_file": str(Path(args.questions).resolve()), "ids": args.ids, "half": ID_HALVES[args.ids]}
+    if args.corpus:
+        about.update(corpus=[str(Path(p).resolve()) for p in args.corpus], index_dir=str(settings.index_dir))
+        print(f"index: {settings.index_dir}")
+        print("corpus: " + index_corpus(assistant, args.corpus, progress=sys.stderr.isatty()))
     results = run_questions(assistant, questions, progress=sys.stderr.isatty())
     summary = summarise(results)
-    paths = write_report(results, summary, Path(args.report_dir), assistant.backend)
-    print(summary_table(summary))
+    paths = write_report(results, summary, Path(args.report_dir), assistant.backend, about)
+    print(f"{len(results)} questions: {ID_HALVES[args.ids]}")
+    print(console_report(results, summary, conversations=any(q.turns for q in questions)))
     print("report: " + ", ".join(str(p) for p in paths))
     failures = below_thresholds(summary, {m: getattr(args, o) for m, o in THRESHOLD_NAMES.items()})
     for failure in failures:

@@ -1,7 +1,8 @@
-"""Running the fixed questions through an Assistant and writing the report."""
+"""Running the fixed questions (or conversations) through an Assistant and writing the report."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from assistant.evaluation import (
-    Question, QuestionResult, citation_supports, first_supporting_rank, summarise, term_coverage,
+    Question, QuestionResult, citation_supports, first_supporting_rank, per_kind, term_coverage,
 )
 
 log = logging.getLogger(__name__)
@@ -26,9 +27,34 @@ def run_questions(assistant, questions: Sequence[Question], progress: bool = Fal
             for q in tqdm(questions, desc="questions", disable=not progress)]
 
 
+def eval_settings(settings, corpus: Sequence[str] | None):
+    """With extra corpora the index lives in a cached folder keyed by them (unless POLICYQA_INDEX_DIR is set)."""
+    if not corpus or "index_dir" in settings.model_fields_set:
+        return settings
+    return settings.model_copy(update={"index_dir": cached_index_dir(settings, corpus)})
+
+
+def cached_index_dir(settings, corpus: Sequence[str]) -> Path:
+    """``<cache_dir>/eval-index/<hash>``: one folder per set of corpora, embedder and chunker."""
+    from assistant.factory import chunker_key
+
+    paths = sorted({str(Path(p).resolve()) for p in [settings.data_dir, *corpus]})
+    key = json.dumps([paths, settings.embedding_model, chunker_key(settings)], ensure_ascii=False)
+    return settings.cache_dir / "eval-index" / hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def index_corpus(assistant, corpus: Sequence[str], progress: bool = False) -> str:
+    """Bring the index up to date with the default corpus and the extra ones (incremental); the summary line."""
+    report = assistant.ingest([assistant.settings.data_dir, *corpus], progress=progress)
+    for what, reason in report.skipped:
+        log.warning("skipped %s: %s", what, reason)
+    log.debug("eval corpus: %s", report.summary())
+    return report.summary()
+
+
 def evaluate_question(assistant, question: Question, source_texts: "SpeechTexts") -> QuestionResult:
     started = time.perf_counter()
-    answer = assistant.ask(question.question, history=list(question.history))
+    answer = final_answer(assistant, question)
     seconds = time.perf_counter() - started
     hits = assistant.search(answer.query, k=10)
     exact = sum(1 for c in answer.citations if source_texts.holds(c.speech_id, c.quote, c.quote_start, c.quote_end))
@@ -38,8 +64,19 @@ def evaluate_question(assistant, question: Question, source_texts: "SpeechTexts"
         grounded=answer.grounded,
         coverage=term_coverage(answer.text, question.must_include) if question.answerable else None,
         supported=citation_supports(answer.citations, question) if question.evidence else None,
-        quotes=len(answer.citations), exact_quotes=exact, answer=answer.text, seconds=seconds,
+        quotes=len(answer.citations), exact_quotes=exact, answer=answer.text, seconds=seconds, query=answer.query,
     )
+
+
+def final_answer(assistant, question: Question):
+    """The answer to the question, or to a conversation's last turn after replaying the earlier ones.
+
+    The history is what a chat client sends: earlier user turns and the assistant's own answers."""
+    history = list(question.history)
+    for turn in question.turns[:-1]:
+        answer = assistant.ask(turn, history=list(history))
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer.text}]
+    return assistant.ask(question.question, history=history)
 
 
 class SpeechTexts:
@@ -67,13 +104,17 @@ def _speech_texts(path: str) -> dict[str, str]:
     return {s.id: s.text for d in documents for s in speeches_from_document(d)}
 
 
-def write_report(results: Sequence[QuestionResult], summary: dict, directory: Path, label: str) -> list[Path]:
+def write_report(results: Sequence[QuestionResult], summary: dict, directory: Path, label: str,
+                 about: dict | None = None) -> list[Path]:
+    """eval.json, eval.md and eval.png; ``about`` records the run (questions file, id half, corpora)."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / "eval.json", directory / "eval.md", directory / "eval.png"]
-    payload = {"label": label, "summary": summary, "questions": [r.__dict__ for r in results]}
+    about = {"ids": "all", **(about or {})}
+    payload = {"label": label, **about, "summary": summary, "per_kind": per_kind(results),
+               "questions": [r.as_dict() for r in results]}
     paths[0].write_text(json.dumps(payload, ensure_ascii=False, indent=2), "utf-8")
-    paths[1].write_text(markdown_report(results, summary, label), "utf-8")
-    _chart(summary, label, paths[2])
+    paths[1].write_text(markdown_report(results, summary, label, about), "utf-8")
+    _chart(summary, f"{label}, ids {about['ids']}", paths[2])
     return paths
 
 
@@ -82,15 +123,44 @@ def summary_table(summary: dict) -> str:
     return "\n".join(["| metric | value |", "|---|---|", *rows])
 
 
-def markdown_report(results: Sequence[QuestionResult], summary: dict, label: str) -> str:
-    lines = [f"# Evaluation: {label}", "", f"{summary['questions']} questions", "", summary_table(summary), "",
-             "| id | kind | rank | grounded | coverage | supported | exact quotes | seconds |",
-             "|---|---|---|---|---|---|---|---|"]
+def kind_table(results: Sequence[QuestionResult]) -> str:
+    rows = [f"| {r['kind']} | {r['questions']} | {r['fully_right']} | {_share(r['coverage'])} | "
+            f"{_share(r['support'])} | {_share(r['refusal'])} |" for r in per_kind(results)]
+    return "\n".join(["| kind | questions | fully right | coverage | support | refusal |",
+                      "|---|---|---|---|---|---|", *rows])
+
+
+def conversation_table(results: Sequence[QuestionResult]) -> str:
+    rows = [f"| {r.id} | {'yes' if r.fully_right else 'no'} | {_cell(r.query)} |" for r in results]
+    return "\n".join(["| id | fully right | last-turn query |", "|---|---|---|", *rows])
+
+
+def console_report(results: Sequence[QuestionResult], summary: dict, conversations: bool) -> str:
+    """What ``policyqa eval`` prints: metrics, per-kind table, and per conversation its resolved query."""
+    parts = [summary_table(summary), kind_table(results)]
+    return "\n\n".join(parts + [conversation_table(results)] if conversations else parts)
+
+
+def markdown_report(results: Sequence[QuestionResult], summary: dict, label: str, about: dict | None = None) -> str:
+    about = about or {}
+    lines = [f"# Evaluation: {label}", "", *[f"- {key}: {_cell(str(value))}" for key, value in about.items()], "",
+             f"{summary['questions']} questions", "", summary_table(summary), "", kind_table(results), "",
+             "| id | kind | rank | grounded | coverage | supported | exact quotes | fully right | seconds | query |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         coverage = "-" if r.coverage is None else f"{r.coverage:.2f}"
         lines.append(f"| {r.id} | {r.kind} | {r.rank or '-'} | {r.grounded} | {coverage} | "
-                     f"{'-' if r.supported is None else r.supported} | {r.exact_quotes}/{r.quotes} | {r.seconds:.2f} |")
+                     f"{'-' if r.supported is None else r.supported} | {r.exact_quotes}/{r.quotes} | "
+                     f"{'yes' if r.fully_right else 'no'} | {r.seconds:.2f} | {_cell(r.query)} |")
     return "\n".join(lines) + "\n"
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _chart(summary: dict, label: str, path: Path) -> None:

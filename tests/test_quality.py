@@ -55,9 +55,12 @@ def test_extractive_backend_refuses_questions_the_speeches_do_not_answer(run_eva
     assert code == 0, output
 
 
-def test_thresholds_fail_the_command(run_eval):
-    code, _, output = run_eval(QUESTIONS, "--min-hit5", "1.01")
+def test_thresholds_fail_the_command(run_eval, tmp_path):
+    tiny = tmp_path / "three.jsonl"  # three questions are enough to show the exit code
+    tiny.write_text("".join(QUESTIONS.read_text("utf-8").splitlines(keepends=True)[:3]), "utf-8")
+    code, _, output = run_eval(tiny, "--min-hit5", "1.01")
     assert code == 1 and "below threshold: hit@5" in output
+    assert "| kind | questions | fully right | coverage | support | refusal |" in output
 
 
 @pytest.mark.slow

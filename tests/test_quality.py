@@ -50,6 +50,23 @@ def test_extractive_backend_meets_the_targets(run_eval):
     assert summary["citation_exactness"] == 1.0 and summary["refusal_accuracy"] == 1.0
 
 
+STRUCTURE = QUESTIONS.with_name("questions_structure.jsonl")
+# Floors a little under the level measured 2026-12-01 (hit@5 1.000, MRR 0.948, coverage 0.678, support 0.793,
+# refusal 0.861; section 6/6, item 4/4, summary 3/3 fully right): they guard what the outline composers reached.
+STRUCTURE_FLOORS = ["--min-hit5", "0.95", "--min-mrr", "0.90", "--min-coverage", "0.62", "--min-support", "0.75",
+                    "--min-exactness", "1.0", "--min-refusal", "0.80"]
+
+
+def test_structure_questions_keep_their_level(run_eval):
+    code, _, output = run_eval(STRUCTURE, *STRUCTURE_FLOORS)
+    assert code == 0, output
+    rows = {cells[0]: cells[1:3] for line in output.splitlines() if line.startswith("| ")
+            for cells in [[cell.strip() for cell in line.strip("|").split("|")]]}
+    for kind in ("section", "item", "summary"):
+        questions, fully_right = rows[kind]
+        assert fully_right == questions, (kind, rows[kind])
+
+
 def test_extractive_backend_refuses_questions_the_speeches_do_not_answer(run_eval):
     code, summary, output = run_eval(CALIBRATION, "--min-refusal", "1.0")
     assert code == 0, output

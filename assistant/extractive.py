@@ -60,6 +60,7 @@ SIMILARITY_CHARS = 120  # …each cut to this length (bounds the embedding time)
 MAX_LIST_ITEMS = 10
 SCOPED_COVERAGE = 0.15  # in the speech a question names, the best sentence may hold this little of its words…
 SCOPED_MARGIN = 3.0  # …when it holds this many times more than any other sentence
+SCOPED_NUMBER_COVERAGE = 0.25  # and a figure answers a "how much" question with this coverage (else 0.30)
 ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
 
 
@@ -132,6 +133,10 @@ class ExtractiveAnswerer:
     def clear_winner(self, question: str, scored: list[ScoredSentence]) -> ScoredSentence | None:
         """Inside the one speech a question names, a sentence that stands far above all others
         answers it even when it holds less of the question's words (「跻身全国两百强」 for 「多少强」)."""
+        if _WANTS_NUMBER.search(question):
+            numeric = [s for s in scored if _NUMBER.search(s.sentence.text) and s.coverage >= SCOPED_NUMBER_COVERAGE]
+            if numeric:
+                return numeric[0]
         if not scored or scored[0].coverage < SCOPED_COVERAGE:
             return None
         best = scored[0]

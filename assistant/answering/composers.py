@@ -12,6 +12,7 @@ sentence picker answers then.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ HEADING_SLACK = 40  # a heading's sentence is quoted whole unless it runs this m
 ITEM_SENTENCES = 8
 ITEM_CHARS = 260  # an item is quoted up to about this many characters (at least its first sentence)
 CN_ORDINALS = "一二三四五六七八九十"
+ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
+ARTICLE_CHARS = 400  # an article of a regulation is quoted up to about this many characters
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,21 @@ def compose_outline(analysis: QuestionAnalysis, view: SpeechView, idf: Callable)
     return Draft("\n".join(filter(None, lines)), tuple(citations)) if head else None
 
 
+def numbered_article(analysis: QuestionAnalysis, view: SpeechView):
+    """「第十五条」 in a text whose articles are numbered through (a regulation): that article."""
+    if not analysis.constraints.ordinal or not ARTICLE.search(analysis.text):
+        return None
+    return next((node for _, node in view.outline.walk()
+                 if node.kind == "第条" and node.ordinal == analysis.constraints.ordinal), None)
+
+
 def compose_item(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
     ordinal = analysis.constraints.ordinal
+    article = numbered_article(analysis, view)
+    if article is not None:
+        citations: list[Citation] = []
+        line = quote_line(view, citations, article.heading_start, ITEM_SENTENCES, article.end, budget=ARTICLE_CHARS)
+        return Draft(line, tuple(citations)) if line else None
     part = named_part(analysis, view, idf, want_children=True)
     if ordinal is None or part is None or not part.children:
         return None
@@ -105,6 +121,9 @@ def part_offsets(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) ->
     for a summary, the top-level headings."""
     if analysis.intent is Intent.SUMMARY:
         return [node.heading_start for node in view.outline.nodes]
+    article = numbered_article(analysis, view)
+    if article is not None:
+        return [article.heading_start]
     part = named_part(analysis, view, idf, want_children=analysis.intent is Intent.ITEM
                       or not analysis.constraints.top_level)
     if part is None:

@@ -42,6 +42,7 @@ _CN_NUMERAL = "零〇一二三四五六七八九十百千万亿两"
 _NUMBER = re.compile(rf"(?<![XxＸ×\d.．])\d+(?:[.．]\d+)?(?![XxＸ×\d])|百分之[{_CN_NUMERAL}]+"
                      rf"|[{_CN_NUMERAL}]{{2,}}(?:强|亩|元|人|个|家|户|倍|分钟|小时|天|日|年|周岁|万|亿|项|条)"
                      rf"|[{_CN_NUMERAL}](?:个工作日|个月|周岁|倍|成)")
+_ASKED_UNIT = re.compile(r"多少(亿元|万元|亿|万|元|亩|个|家|户|人|天|年|倍|届|座|项|%)")
 _WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模|几届|几天|几个工作日|什么水平|什么幅度")
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
 _INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
@@ -79,6 +80,18 @@ class Thresholds:
     coverage: float = 0.25  # a sentence this covered answers a non-number question…
     similarity: float = 0.90  # …and so does one this close in meaning (paraphrases)
     number_coverage: float = 0.30  # a "how much" question needs a sentence with a number and this coverage
+
+
+def has_figure(question: str, text: str) -> bool:
+    """The sentence states a figure, and when the question asks for one in a unit (「多少亿元」),
+    a figure in that unit that is not blanked out (「XXX亿元」 is no figure)."""
+    if not _NUMBER.search(text):
+        return False
+    unit = _ASKED_UNIT.search(question)
+    if unit is None:
+        return True
+    figure = rf"(?:(?<![XxＸ×\d])\d+(?:[.．]\d+)?|[{_CN_NUMERAL}]+)\s*(?:[万亿千百多余几]\s*)?"
+    return bool(re.search(figure + re.escape(unit.group(1)), text))
 
 
 class ExtractiveAnswerer:
@@ -122,7 +135,7 @@ class ExtractiveAnswerer:
         if not scored:
             return None
         if _WANTS_NUMBER.search(question):
-            numeric = [s for s in scored if _NUMBER.search(s.sentence.text)
+            numeric = [s for s in scored if has_figure(question, s.sentence.text)
                        and s.coverage >= self.thresholds.number_coverage]
             return numeric[0] if numeric else None
         if scored[0].coverage >= self.thresholds.coverage:
@@ -134,7 +147,7 @@ class ExtractiveAnswerer:
         """Inside the one speech a question names, a sentence that stands far above all others
         answers it even when it holds less of the question's words (「跻身全国两百强」 for 「多少强」)."""
         if _WANTS_NUMBER.search(question):
-            numeric = [s for s in scored if _NUMBER.search(s.sentence.text) and s.coverage >= SCOPED_NUMBER_COVERAGE]
+            numeric = [s for s in scored if has_figure(question, s.sentence.text) and s.coverage >= SCOPED_NUMBER_COVERAGE]
             if numeric:
                 return numeric[0]
         if not scored or scored[0].coverage < SCOPED_COVERAGE:
@@ -143,7 +156,7 @@ class ExtractiveAnswerer:
         others = [s.coverage for s in scored[1:] if s.sentence.text != best.sentence.text]
         if others and best.coverage < SCOPED_MARGIN * max(others):
             return None
-        if _WANTS_NUMBER.search(question) and not _NUMBER.search(best.sentence.text):
+        if _WANTS_NUMBER.search(question) and not has_figure(question, best.sentence.text):
             return None
         return best
 

@@ -9,6 +9,8 @@ from typing import Iterable, Iterator
 from assistant.answering.pipeline import AnswerPipeline, Outcome
 from assistant.answering.structured import StructuredAnswers
 from assistant.citations import Evidence
+from assistant.followup import is_follow_up, last_user_question
+from assistant.understanding.conversation import ConversationResolver, speech_name
 from assistant.understanding.service import Understanding
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
 from assistant.types import SpeechOutline
@@ -32,11 +34,12 @@ class Assistant:
         self.searcher = searcher
         self.retriever = retriever
         self.answerer = answerer  # extractive or generative: .answer(...) and .stream(...)
-        self.rewriter = rewriter  # question + history -> standalone question
+        self.rewriter = rewriter  # a chat model's rewriter, or None: the rules of ConversationResolver decide
         self.ingestor = ingestor
         # Embedding and generation each take both cores: never at once, and questions before ingests.
         self.gate = gate or ComputeGate()
         self.understanding = understanding or Understanding(index)
+        self.conversation = ConversationResolver(self.understanding)
         structured = structured or StructuredAnswers(index, index.keyword.idf)
         self.pipeline = AnswerPipeline(index, retriever, answerer, self.understanding, structured)
 
@@ -71,13 +74,24 @@ class Assistant:
     def _stream(self, question: str, history: list[dict] | None,
                 filters: SearchFilters | None) -> Iterator[str | Answer]:
         with self.gate.foreground():
-            query = self.rewriter(question, history or [])
-            for item in self.pipeline.run(query, filters):
+            query, exclude, within = self._standalone(question, history or [])
+            for item in self.pipeline.run(query, filters, exclude, within):
                 if isinstance(item, str):
                     yield item
                 else:
                     outcome = item
-        yield self._answer(question, query, outcome)
+        yield self._answer(question, query, outcome, within)
+
+    def _standalone(self, question: str, history: list[dict]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        """The question as the conversation means it (and speeches it excludes); a chat model may
+        rephrase only a follow-up the rules found no anchor for, and must keep the thread's scope."""
+        resolution = self.conversation.resolve(question, history)
+        if resolution.from_history or self.rewriter is None or not is_follow_up(question):
+            return resolution.query, resolution.exclude, resolution.within
+        candidate = self.rewriter(question, history)
+        previous = self.conversation.resolve(last_user_question(history) or "", [])
+        kept = self.understanding.analyse(candidate).scope.best == previous.analysis.scope.best
+        return (candidate if kept else resolution.query), resolution.exclude, resolution.within
 
     def warm_up(self) -> None:
         """Load the embedder (and a local LLM) now, so the first question does not wait for them."""
@@ -139,10 +153,12 @@ class Assistant:
         if not any(r.path == record.path for r in self.index.speeches().values()):
             path.unlink()
 
-    def _answer(self, question: str, query: str, outcome: Outcome) -> Answer:
+    def _answer(self, question: str, query: str, outcome: Outcome, within: tuple[str, ...] = ()) -> Answer:
         analysis, evidences, draft = outcome.analysis, outcome.evidences, outcome.draft
+        scope = analysis.scope.speech_ids if analysis.scope.certain else within
+        records = self.index.speeches()
         common = {"question": question, "query": query, "backend": self.backend, "intent": analysis.intent.value,
-                  "scope": analysis.scope.speech_ids if analysis.scope.certain else ()}
+                  "scope": scope, "scope_names": tuple(speech_name(records[i]) for i in scope if i in records)}
         if draft is None or not draft.grounded or not draft.citations:
             text = draft.text if draft is not None and not draft.grounded else REFUSAL
             return Answer(**common, text=text, grounded=False, related=tuple(related(evidences)))

@@ -63,11 +63,9 @@ def build_searcher(index, settings: Settings | None = None):
 
 
 def build_rewriter(settings: Settings, chat_model=None):
-    """Follow-up → standalone question: by the LLM when one is configured, else by rules."""
-    from assistant.followup import rewrite_by_rules
-
+    """A chat model's follow-up rewriter, used only where the deterministic rules find no anchor."""
     if chat_model is None:
-        return rewrite_by_rules
+        return None
     from assistant.generative import llm_rewriter
 
     return llm_rewriter(chat_model)

@@ -105,6 +105,7 @@ class Answer(BaseModel):
                         "definition, number, list or fact")
     scope: tuple[str, ...] = Field(default=(), description="ids of the speeches the question was taken to mean "
                                    "(empty when it names none)")
+    scope_names: tuple[str, ...] = Field(default=(), description="those speeches as a user recognises them (title or meeting)")
 
     @property
     def rewritten(self) -> bool:

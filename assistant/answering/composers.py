@@ -26,6 +26,9 @@ from vectorstore.keyword import STOP_WORDS, normalize, segment, tokenize
 
 MIN_HEADING_MATCH = 0.34  # share of the question's weighted words a part's heading and intro must hold
 COUNT_BONUS = 0.4  # the part has as many parts as the question says (「三点承诺」, 「7个抓」)
+ROOT_FACTOR = 0.8
+CLEAR_MATCH = 0.15  # a weaker match still names a part that matches this many times better than any other
+CLEAR_MARGIN = 2.0
 INTRO_CHARS = 200  # the text before a part's first part that introduces them (「从以下四个方面…」)
 HEADING_SLACK = 40  # a heading's sentence is quoted whole unless it runs this much past the heading
 ITEM_SENTENCES = 8
@@ -144,11 +147,22 @@ def named_part(analysis: QuestionAnalysis, view: SpeechView, idf: Callable, want
     candidates = [root_part(view)] + [part for _, node in view.outline.walk() for part in parts_of(node)]
     if want_children:
         candidates = [part for part in candidates if len(part.children) >= 2]
-    scored = [(part_match(analysis, intro_text(view, part), idf) + COUNT_BONUS * (len(part.children) == count), -i, part)
+    scored = [(part_score(analysis, view, part, idf, count), not part.is_root, -i, part)
               for i, part in enumerate(candidates)]
-    best = max(scored, default=None, key=lambda item: item[:2])
-    floor = MIN_HEADING_MATCH / 2 if len(candidates) == 1 else MIN_HEADING_MATCH  # the speech's only list
-    return best[2] if best and best[0] >= floor else None
+    ranked = sorted(scored, key=lambda item: item[:3], reverse=True)
+    if not ranked:
+        return None
+    best, runner_up = ranked[0][0], (ranked[1][0] if len(ranked) > 1 else 0.0)
+    clear = best >= CLEAR_MATCH and best >= CLEAR_MARGIN * runner_up  # the speech's only list, or far ahead
+    return ranked[0][3] if best >= MIN_HEADING_MATCH or clear else None
+
+
+def part_score(analysis: QuestionAnalysis, view: SpeechView, part: Part, idf: Callable, count: int | None) -> float:
+    """A part's match, with the bonus for the count the question states; the speech itself (whose
+    opening mentions everything) counts for less unless the count names it."""
+    counted = COUNT_BONUS * (len(part.children) == count)
+    match = part_match(analysis, intro_text(view, part), idf)
+    return (match if not part.is_root or counted else ROOT_FACTOR * match) + counted
 
 
 def part_match(analysis: QuestionAnalysis, texts: tuple[str, str], idf: Callable) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answering.composers import Draft
 from assistant.answering.constraints import refusal as constraint_refusal
@@ -45,8 +45,11 @@ class AnswerPipeline:
         self.understanding = understanding
         self.structured = structured
 
-    def run(self, query: str, filters: SearchFilters | None) -> Iterator[str | Outcome]:
-        """Text as it is produced, then the Outcome."""
+    def run(self, query: str, filters: SearchFilters | None, exclude: tuple[str, ...] = (),
+            within: tuple[str, ...] = ()) -> Iterator[str | Outcome]:
+        """Text as it is produced, then the Outcome. From the conversation: ``exclude``, speeches set
+        aside (「另一篇讲话」); ``within``, the thread's speech a reference points at (「那次会议上」)."""
+        filters = self._excluding(self._within(filters, within), exclude)
         analysis = self.understanding.analyse(query)
         evidences = self._evidence(query, analysis, filters)
         draft = self.structured.draft(analysis, evidences)
@@ -63,6 +66,19 @@ class AnswerPipeline:
         first = self.structured.anchors(analysis, ranked[0].speech_id if ranked else None)
         ids = {p.chunk_id for p in first}
         return (first + [p for p in ranked if p.chunk_id not in ids])[:k]
+
+    def _within(self, filters: SearchFilters | None, within: tuple[str, ...]) -> SearchFilters | None:
+        base = filters or SearchFilters()
+        if not within or (base.speech_ids and not set(within) & set(base.speech_ids)):
+            return filters
+        return replace(base, speech_ids=within)
+
+    def _excluding(self, filters: SearchFilters | None, exclude: tuple[str, ...]) -> SearchFilters | None:
+        if not exclude:
+            return filters
+        base = filters or SearchFilters()
+        allowed = base.speech_ids or tuple(sorted(self.index.speeches()))
+        return replace(base, speech_ids=tuple(i for i in allowed if i not in exclude))
 
     def _evidence(self, query: str, analysis: QuestionAnalysis, filters) -> list[Evidence]:
         scoped = narrowed(filters, analysis)

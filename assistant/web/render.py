@@ -32,8 +32,9 @@ def backend_label(backend: str, model: str | None = None) -> str:
 def answer_html(answer: Answer) -> str:
     """The whole assistant message: rewritten query, answer text, then cards."""
     parts = []
-    if answer.rewritten:
-        parts.append(f'<div class="rewritten-query">追问已改写为：{escape(answer.query)}</div>')
+    if answer.rewritten or answer.scope_names:
+        scope = f"（范围：{'；'.join(answer.scope_names)}）" if answer.scope_names else ""
+        parts.append(f'<div class="rewritten-query">理解为：{escape(answer.query + scope)}</div>')
     parts.append(text_html(answer.text))
     parts += [citation_card(c) for c in answer.citations]
     if not answer.grounded and answer.related:

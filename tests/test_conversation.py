@@ -1,0 +1,70 @@
+"""Follow-ups resolved from the history alone (role + content, as OpenAI clients send it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import factory
+from assistant.uploads import Upload
+from tests.fakes import BigramEmbeddings
+from tests.test_composers import STRAW, WATER
+
+POND = """在全县小型水库安全度汛工作会议上的讲话
+同志们：
+今天召开会议，部署小型水库安全度汛工作。
+一、落实责任。各乡镇要落实水库安全度汛行政责任人。
+二、盘活存量。要盘活存量水利设施，对闲置泵站进行维修后重新投入使用。
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from assistant.settings import load_settings
+
+    root = tmp_path_factory.mktemp("conversation")
+    settings = load_settings(index_dir=root / "index", data_dir=root / "no-default-corpus")
+    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    built.add_files([Upload("水利讲话.txt", WATER.encode()), Upload("秸秆讲话.txt", STRAW.encode()),
+                     Upload("度汛讲话.txt", POND.encode())])
+    return built
+
+
+def replay(assistant, *turns: str):
+    """Ask each turn with the earlier turns and the assistant's own answers as history."""
+    history, answer = [], None
+    for turn in turns:
+        answer = assistant.ask(turn, history=history)
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer.text}]
+    return answer
+
+
+def test_an_ordinal_points_into_the_list_just_given(assistant):
+    answer = replay(assistant, "王建国部署了哪几项建设任务？", "第三条具体怎么说？")
+    assert "第三条" in answer.query and "建设任务" in answer.query
+    assert answer.grounded and "灌区续建配套" in answer.text and "塘坝" not in answer.text
+
+
+def test_a_reference_to_the_meeting_keeps_the_thread(assistant):
+    answer = replay(assistant, "冬春农田水利建设动员大会上部署了哪些任务？", "那次会议上对资金投入有什么要求？")
+    assert "冬春农田水利建设动员大会" in answer.query
+    assert answer.grounded and "2000万元" in answer.text
+    assert all(c.speech_id == "水利讲话.txt" for c in answer.citations)
+
+
+def test_another_speech_excludes_the_one_just_used(assistant):
+    answer = replay(assistant, "小型水库安全度汛工作会议上怎么落实责任？", "另一篇讲话里各乡镇要落实什么责任人？")
+    assert answer.grounded and "禁烧包片责任人" in answer.text
+    assert all(c.speech_id != "度汛讲话.txt" for c in answer.citations)
+    other_way = replay(assistant, "秸秆综合利用工作会议上怎么压实责任？", "另一篇讲话里各乡镇要落实什么责任人？")
+    assert other_way.grounded and all(c.speech_id != "秸秆讲话.txt" for c in other_way.citations)
+
+
+def test_a_question_that_stands_alone_inherits_nothing(assistant):
+    first = assistant.ask("塘坝清淤要完成多少座？")
+    answer = replay(assistant, "秸秆综合利用工作会议上怎么压实责任？", "塘坝清淤要完成多少座？")
+    assert answer.query == "塘坝清淤要完成多少座？" and answer.text == first.text
+
+
+def test_the_same_history_gives_the_same_answer(assistant):
+    turns = ("王建国部署了哪几项建设任务？", "第二条呢？")
+    assert replay(assistant, *turns).model_dump() == replay(assistant, *turns).model_dump()

@@ -82,6 +82,9 @@ class Thresholds:
     number_coverage: float = 0.30  # a "how much" question needs a sentence with a number and this coverage
 
 
+UNIT_WORDS = {"天": "天|日|个工作日", "日": "日|天|个工作日", "人": "人|名", "个": "个|家|项|座|所"}
+
+
 def has_figure(question: str, text: str) -> bool:
     """The sentence states a figure, and when the question asks for one in a unit (「多少亿元」),
     a figure in that unit that is not blanked out (「XXX亿元」 is no figure)."""
@@ -91,7 +94,8 @@ def has_figure(question: str, text: str) -> bool:
     if unit is None:
         return True
     figure = rf"(?:(?<![XxＸ×\d])\d+(?:[.．]\d+)?|[{_CN_NUMERAL}]+)\s*(?:[万亿千百多余几]\s*)?"
-    return bool(re.search(figure + re.escape(unit.group(1)), text))
+    units = UNIT_WORDS.get(unit.group(1), re.escape(unit.group(1)))
+    return bool(re.search(f"{figure}(?:{units})", text))
 
 
 class ExtractiveAnswerer:

@@ -216,3 +216,28 @@ def test_pdf_extraction_stops_past_the_limit(tmp_path):
     assert load_file(path, max_chars=5_000)
     with pytest.raises(InputError, match=r"^the PDF holds more than 1,000 characters by page 3, .*split it$"):
         load_file(path, max_chars=1_000)
+
+
+def test_bombs_uploaded_over_http_are_refused_and_nothing_indexed_changes(bombs, tmp_path):
+    """What the issue's check does: both bombs through POST /api/speeches, refused within seconds."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from assistant import factory
+    from assistant.settings import load_settings
+    from assistant.web.server import create_api
+    from tests.conftest import DATA_DIR
+    from tests.fakes import BigramEmbeddings
+
+    settings = load_settings(index_dir=tmp_path / "index", data_dir=DATA_DIR)
+    assistant = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    before = [s.model_dump() for s in assistant.speeches()]
+    with TestClient(create_api(assistant, settings)) as client:
+        for name in ("gigabyte", "paragraphs"):
+            started = time.perf_counter()
+            response = client.post("/api/speeches", files={"files": (f"{name}.docx", bombs[name].read_bytes())})
+            assert response.status_code == 400 and time.perf_counter() - started < 10, response.text
+            assert "\n" not in response.json()["error"]["message"]
+    assert [s.model_dump() for s in assistant.speeches()] == before
+    assert not any(settings.uploads_path.glob("*.docx"))

@@ -47,7 +47,7 @@ def big_speech(kb: int) -> bytes:
 
 
 def start_server(root: Path) -> tuple[subprocess.Popen, str]:
-    from tests.test_browser import POLICYQA, free_port
+    from tests.servers import POLICYQA, free_port
 
     port = free_port()
     env = {**os.environ, "POLICYQA_INDEX_DIR": str(root / "index"), "POLICYQA_LLM": "extractive"}

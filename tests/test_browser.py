@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, model_cache_dir
+from tests.servers import start_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-POLICYQA = Path(sys.executable).parent / "policyqa"
 SCREENSHOTS = REPO / "reports" / "screenshots"
 WUPI = ["硬着头皮", "厚着脸皮", "磨破嘴皮", "饿着肚皮", "踏破脚皮"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -44,26 +39,6 @@ def _browser_or_skip():
         pytest.skip(missing)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float = 600) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"policyqa serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    pytest.fail(f"policyqa serve was not healthy within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A fresh `policyqa serve`: it builds the default index first (real embedder), then serves."""
@@ -72,18 +47,9 @@ def server(tmp_path_factory):
     env = {**os.environ, "POLICYQA_INDEX_DIR": str(root / "index"), "POLICYQA_CACHE_DIR": str(model_cache_dir()),
            "POLICYQA_LLM": "extractive", "GRADIO_ANALYTICS_ENABLED": "False"}
     env.pop("POLICYQA_API_TOKEN", None)
-    port = free_port()
-    log = root / "serve.log"
-    with log.open("w") as output:
-        process = subprocess.Popen([str(POLICYQA), "serve", "--port", str(port)], env=env, cwd=root,
-                                   stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    running = start_server(root, env)
+    yield running.url
+    running.stop()
 
 
 @pytest.fixture(scope="module")

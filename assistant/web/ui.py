@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from assistant.types import Answer, FilterSpec
 from assistant.uploads import Upload
-from assistant.web.render import CSS, answer_html, backend_label, question_html, text_html
+from assistant.web.render import answer_html, backend_label, question_html, text_html
 from vectorstore.errors import PolicyQAError
 
 log = logging.getLogger(__name__)

@@ -7,28 +7,13 @@ seconds; what is attacked (routes, Gradio's endpoints, uploads, the index) is al
 from __future__ import annotations
 
 import os
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import POLICYQA, free_port, wait_healthy
+from tests.servers import start_server
 
 TOKEN = "s3cret-token-for-tests"
-
-
-@dataclass
-class Server:
-    url: str
-    root: Path
-    process: subprocess.Popen
-    env: dict
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
-        """`policyqa ARGS` against the same index, as a second process."""
-        return subprocess.run([str(POLICYQA), *args], env=self.env, cwd=self.root, capture_output=True,
-                              text=True, timeout=300)
 
 
 def server_env(root: Path, **extra: str) -> dict:
@@ -39,37 +24,19 @@ def server_env(root: Path, **extra: str) -> dict:
     return {**env, **extra}
 
 
-def start_server(root: Path, **extra: str):
-    env = server_env(root, **extra)
-    port = free_port()
-    log = root / "serve.log"
-    with log.open("w") as output:
-        process = subprocess.Popen([str(POLICYQA), "serve", "--port", str(port)], env=env, cwd=root,
-                                   stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    wait_healthy(url, process, log, seconds=180)
-    return Server(url, root, process, env)
-
-
-def stop(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-
-
 @pytest.fixture(scope="package")
 def guarded_server(tmp_path_factory):
     """A server with POLICYQA_API_TOKEN set."""
-    server = start_server(tmp_path_factory.mktemp("guarded"), POLICYQA_API_TOKEN=TOKEN)
+    root = tmp_path_factory.mktemp("guarded")
+    server = start_server(root, server_env(root, POLICYQA_API_TOKEN=TOKEN), seconds=180)
     yield server
-    stop(server)
+    server.stop()
 
 
 @pytest.fixture(scope="package")
 def open_server(tmp_path_factory):
     """A server without a token (the default on 127.0.0.1)."""
-    server = start_server(tmp_path_factory.mktemp("open"))
+    root = tmp_path_factory.mktemp("open")
+    server = start_server(root, server_env(root), seconds=180)
     yield server
-    stop(server)
+    server.stop()

@@ -41,7 +41,7 @@ _CN_NUMERAL = "零〇一二三四五六七八九十百千万亿两"
 # A figure: digits (not a blank such as XX亿元), 百分之…, or a Chinese numeral with what it counts.
 _NUMBER = re.compile(rf"(?<![XxＸ×\d.．])\d+(?:[.．]\d+)?(?![XxＸ×\d])|百分之[{_CN_NUMERAL}]+"
                      rf"|[{_CN_NUMERAL}]{{2,}}(?:强|亩|元|人|个|家|户|倍|分钟|小时|天|日|年|周岁|万|亿|项|条)"
-                     rf"|[{_CN_NUMERAL}](?:个工作日|个月|周岁|倍|成)")
+                     rf"|[{_CN_NUMERAL}](?:个工作日|个月|周岁|倍|成)|第[{_CN_NUMERAL}]+(?:届|次|期|批|轮)")
 _ASKED_UNIT = re.compile(r"多少(亿元|万元|亿|万|元|亩|个|家|户|人|天|年|倍|届|座|项|%)")
 _WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模|几届|几天|几个工作日|什么水平|什么幅度")
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
@@ -96,6 +96,11 @@ def has_figure(question: str, text: str) -> bool:
     figure = rf"(?:(?<![XxＸ×\d])\d+(?:[.．]\d+)?|[{_CN_NUMERAL}]+)\s*(?:[万亿千百多余几]\s*)?"
     units = UNIT_WORDS.get(unit.group(1), re.escape(unit.group(1)))
     return bool(re.search(f"{figure}(?:{units})", text))
+
+
+def wants_number(question: str) -> bool:
+    """The question asks how much / how many (its answer must state a figure)."""
+    return bool(_WANTS_NUMBER.search(question))
 
 
 class ExtractiveAnswerer:

@@ -6,10 +6,15 @@ from __future__ import annotations
 from assistant.answering.composers import Draft
 from assistant.answering.speech_view import SpeechView
 from assistant.citations import Evidence, make_citation
+from assistant.sentences import Sentence, content_chars
 from assistant.types import Citation
 
 MAX_SPEECHES = 5
-SHARE_OF_BEST = 0.6  # a speech's best sentence must cover this share of what the best one covers
+SHARE_OF_BEST = 0.5  # a speech's best sentence must cover this share of what the best one covers…
+MIN_TOPIC_COVERAGE = 0.12  # …and this share of the topic's idf-weighted words
+SECOND_SHARE = 0.7  # a speech's second sentence holds this share of what its best one holds
+CLAUSE_REACH = 120
+SHORT_HEADING = 12
 
 
 def speech_label(record) -> str:
@@ -21,22 +26,50 @@ def speech_label(record) -> str:
     return f"{name}（{extra}）" if extra else name
 
 
-def compose_cross(question: str, evidences: list[Evidence], scorer, min_coverage: float) -> Draft | None:
-    """The best sentence of each speech that answers, one line each; None when fewer than one does."""
-    best: dict[str, object] = {}
-    for item in scorer(question, evidences):
-        best.setdefault(item.evidence.passage.speech_id, item)
-    ranked = sorted(best.values(), key=lambda item: -item.score)
-    top = ranked[0].coverage if ranked else 0.0
-    chosen = [item for item in ranked if item.coverage >= max(min_coverage, SHARE_OF_BEST * top)][:MAX_SPEECHES]
+def compose_cross(topic: str, evidences: list[Evidence], scorer, min_coverage: float = MIN_TOPIC_COVERAGE) -> Draft | None:
+    """The best sentence of each speech on ``topic`` (the question without its 「哪几篇…各自…」
+    form), one line each, naming the speech; None when no speech's sentence is on the topic."""
+    by_speech: dict[str, list] = {}
+    for item in scorer(topic, evidences):
+        by_speech.setdefault(item.evidence.passage.speech_id, []).append(item)
+    ranked = sorted(by_speech.values(), key=lambda items: -items[0].score)
+    top = ranked[0][0].coverage if ranked else 0.0
+    floor = max(min_coverage, SHARE_OF_BEST * top)
+    chosen = [speech_lines(items) for items in ranked if items[0].coverage >= floor][:MAX_SPEECHES]
     citations: list[Citation] = []
     lines = []
-    for item in chosen:
-        citation = make_citation(len(citations) + 1, item.evidence, item.sentence)
-        if citation is not None and item.evidence.record is not None:
-            citations.append(citation)
-            lines.append(f"{speech_label(item.evidence.record)}：{item.sentence.text}[{citation.n}]")
+    for items in chosen:
+        markers = []
+        for item in items:
+            citation = make_citation(len(citations) + 1, item.evidence, whole_sentence(item.evidence, item.sentence))
+            if citation is not None and item.evidence.record is not None:
+                citations.append(citation)
+                markers.append(f"{citation.quote}[{citation.n}]")
+        if markers:
+            lines.append(f"{speech_label(items[0].evidence.record)}：{''.join(markers)}")
     return Draft("\n".join(lines), tuple(citations)) if citations else None
+
+
+def speech_lines(items: list) -> list:
+    """A speech's best sentence, and its next best when that holds nearly as much of the topic."""
+    best = items[0]
+    second = next((item for item in items[1:] if item.coverage >= SECOND_SHARE * best.coverage > 0
+                   and item.sentence.start != best.sentence.start), None)
+    return sorted([best] + ([second] if second else []), key=lambda item: item.sentence.start)
+
+
+def whole_sentence(evidence: Evidence, sentence: Sentence) -> Sentence:
+    """A clause ending in 「；」 with the rest of its sentence (「…要进行约谈；…要实行责任倒查；…。」),
+    and a short heading with the sentence after it, within the passage and CLAUSE_REACH characters."""
+    passage = evidence.passage
+    offset = sentence.end - passage.start
+    short = len(content_chars(sentence.text)) < SHORT_HEADING
+    if not (sentence.text.endswith(("；", ";")) or short):
+        return sentence
+    stop = passage.text.find("。", offset)
+    if stop < 0 or stop - offset > CLAUSE_REACH:
+        return sentence
+    return Sentence(sentence.start, passage.start + stop + 1, passage.text[sentence.start - passage.start:stop + 1])
 
 
 def with_sources_named(draft: Draft, records: dict) -> Draft:

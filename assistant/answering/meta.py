@@ -8,12 +8,15 @@ import re
 from assistant.answering.composers import Draft, label
 from assistant.answering.speech_view import SpeechView
 from assistant.types import REFUSAL, Citation
+from vectorstore.places import is_city, is_province, province_of
 
 ASKS_SPEAKER = re.compile(r"(?:讲话人|讲话者|发言人)(?:是谁|是哪位|叫什么)|谁(?:讲|作|发表)的|出自哪位|哪位(?:领导|书记|县长|市长|省长)"
                           r"|姓甚名谁|叫什么名字|是谁(?:讲|作|发表)|谁的讲话|是谁$|是谁[？?]")
 ASKS_DATE = re.compile(r"哪一?天|哪一年(?:讲|召开|开)|日期|什么时候(?:讲|作|召开|开)|何时(?:讲|召开|开)|几月份?(?:开|召开|讲)")
 ASKS_MEETING = re.compile(r"哪次会议|什么会议上|哪个会|什么会上|在什么场合")
 ASKS_ROLE = re.compile(r"什么职务|担任什么|什么身份")
+ASKS_CITY = re.compile(r"哪座城市|哪个城市|哪一个城市|哪个市|什么城市|哪座城")
+ASKS_PROVINCE = re.compile(r"哪个省|哪一个省|哪一省|什么省|哪个省份")
 FIELD_NAMES = {"speaker": "讲话人的姓名", "date": "讲话日期", "meeting": "会议名称", "speaker_role": "讲话人的职务"}
 
 
@@ -37,7 +40,31 @@ def compose_meta(question: str, view: SpeechView) -> Draft | None:
     marker = cite_statement(view, citations)
     unstated = "；".join(f"讲话没有写明{FIELD_NAMES[name]}" for name in missing)
     text = sentence + (f"[{marker}]" if marker else "") + (f"（{unstated}）" if unstated else "")
+    text += "".join(f"\n{line}" for line in place_lines(question, view, citations))
     return Draft(text, tuple(citations)) if citations else None
+
+
+def place_lines(question: str, view: SpeechView, citations: list[Citation]) -> list[str]:
+    """「哪座城市」「哪个省」: the city / province the speech names most, citing where it first does."""
+    places = view.record.meta.places
+    city = next((name for name in places if is_city(name)), None)
+    province = next((name for name in places if is_province(name)), None)
+    lines = []
+    if ASKS_CITY.search(question) and city:
+        lines.append(f"讲话所说的城市是{city}" + marked(view, citations, city) + "。")
+    if ASKS_PROVINCE.search(question):
+        province = province_of(city) if city and province_of(city) else province
+        if province:
+            lines.append(f"所在的省是{province}" + marked(view, citations, province) + "。")
+    return lines
+
+
+def marked(view: SpeechView, citations: list[Citation], name: str) -> str:
+    """``[n]`` of the first sentence of the speech that holds ``name``, or nothing when none does."""
+    offset = next((chunk.start + chunk.text.find(name) for chunk in view.chunks if name in chunk.text), None)
+    found = view.sentences_from(offset, 1) if offset is not None else []
+    number = view.cite(citations, *found[0]) if found else None
+    return f"[{number}]" if number else ""
 
 
 def meta_sentence(meta) -> str | None:

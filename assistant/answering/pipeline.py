@@ -18,6 +18,7 @@ from assistant.answering.meta import asked_fields
 from assistant.answering.structured import StructuredAnswers, joined
 from assistant.citations import Evidence
 from assistant.understanding import Intent, QuestionAnalysis
+from assistant.understanding.intent import cross_topic
 from assistant.understanding.service import Understanding, narrowed, preferred
 from vectorstore.search import SearchFilters
 
@@ -83,7 +84,7 @@ class AnswerPipeline:
     def _evidence(self, query: str, analysis: QuestionAnalysis, filters) -> list[Evidence]:
         scoped = narrowed(filters, analysis)
         if analysis.intent is Intent.CROSS:
-            return self.retriever.evidence(query, scoped, k=CROSS_PASSAGES, per_speech=CROSS_PER_SPEECH)
+            return self.retriever.evidence(cross_topic(query), scoped, k=CROSS_PASSAGES, per_speech=CROSS_PER_SPEECH)
         return self.retriever.evidence(query, scoped, prefer=preferred(analysis))
 
     def _picked(self, analysis: QuestionAnalysis, evidences: list[Evidence], filters):
@@ -96,8 +97,12 @@ class AnswerPipeline:
         parts = question_parts(analysis.text)
         picked = None
         for part in parts:
-            part_evidence = evidences if len(parts) == 1 else self._part_evidence(part, analysis, filters)
-            drafted = yield from self._pick(analysis, part if len(parts) > 1 else None, part_evidence)
+            drafted = self.structured.opening(analysis, part, evidences)
+            if drafted is not None:
+                yield drafted.text + "\n"
+            else:
+                part_evidence = evidences if len(parts) == 1 else self._part_evidence(part, analysis, filters)
+                drafted = yield from self._pick(analysis, part if len(parts) > 1 else None, part_evidence)
             picked = drafted if picked is None else joined(picked, drafted)
         if meta is None or (picked is None and not asked_fields(analysis.text)):
             return picked  # the meta line alone answers only a question about who / when / which meeting

@@ -9,9 +9,12 @@ from collections.abc import Callable
 from assistant.answering.composers import Draft, compose, part_offsets
 from assistant.answering.cross import compose_cross
 from assistant.answering.meta import compose_meta
+from assistant.answering.opening import POINTS_AT_OPENING, about_the_occasion, from_opening
 from assistant.answering.speech_view import SpeechView
 from assistant.citations import Evidence
+from assistant.extractive import wants_number
 from assistant.understanding import Intent, QuestionAnalysis
+from assistant.understanding.intent import cross_topic
 from vectorstore.types import Passage
 
 STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
@@ -29,8 +32,7 @@ class StructuredAnswers:
     def draft(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
         """A composed answer for outline / item / summary / cross questions, or None."""
         if analysis.intent is Intent.CROSS and self.picker is not None:
-            return compose_cross(analysis.text, evidences, self.picker.score_sentences,
-                                 self.picker.thresholds.coverage)
+            return compose_cross(cross_topic(analysis.text), evidences, self.picker.score_sentences)
         if analysis.intent not in STRUCTURE_INTENTS:
             return None
         view = self.view_for(analysis, evidences)
@@ -42,6 +44,21 @@ class StructuredAnswers:
             return None
         view = self.view_for(analysis, evidences, need_scope=True)
         return compose_meta(analysis.text, view) if view else None
+
+    def opening(self, analysis: QuestionAnalysis, part: str, evidences: list[Evidence]) -> Draft | None:
+        """A part of a question about the meeting (who convened it, what came before, 「开场时说…」),
+        answered from the opening of the speech the question names; None for other parts."""
+        asks_meeting = analysis.intent is Intent.META or POINTS_AT_OPENING.search(analysis.text)
+        if self.picker is None or not (analysis.scope.certain and asks_meeting and about_the_occasion(part)):
+            return None
+        if wants_number(part):
+            return None
+        view = self.view_for(analysis, evidences)
+        found = from_opening(analysis.focus_of(part), view, self.picker) if view else []
+        citations: list = []
+        lines = [f"{sentence.text}[{n}]" for evidence, sentence in found
+                 if (n := view.cite(citations, evidence, sentence)) is not None]
+        return Draft("\n".join(lines), tuple(citations)) if citations else None
 
     def view_for(self, analysis: QuestionAnalysis, evidences: list[Evidence], need_scope: bool = False):
         """The meant speech: a certain scope, else the best passage's speech when the scope allows it."""
@@ -76,10 +93,23 @@ class StructuredAnswers:
 
 
 def joined(first: Draft, second: Draft | None) -> Draft:
-    """``first`` then ``second``, the second's markers renumbered after the first's citations."""
+    """``first`` then ``second``, the second's markers renumbered after the first's citations; a
+    line of the second that only repeats sentences the first already quotes is left out."""
     if second is None or not second.citations:
         return first
-    shift = len(first.citations)
-    moved = tuple(c.model_copy(update={"n": c.n + shift}) for c in second.citations)
-    text = _MARKER.sub(lambda m: f"[{int(m.group(1)) + shift}]", second.text)
-    return Draft(f"{first.text}\n{text}", first.citations + moved)
+    known = {(c.speech_id, c.quote_start): c.n for c in first.citations}
+    numbers: dict[int, int] = {}
+    moved = []
+    for citation in second.citations:
+        key = (citation.speech_id, citation.quote_start)
+        if key in known:
+            numbers[citation.n] = known[key]
+        else:
+            numbers[citation.n] = len(first.citations) + len(moved) + 1
+            moved.append(citation.model_copy(update={"n": numbers[citation.n]}))
+    fresh = {c.n for c in moved}
+    lines = [_MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", line)
+             for line in second.text.split("\n")
+             if not (markers := [numbers.get(int(n)) for n in _MARKER.findall(line)]) or set(markers) & fresh]
+    text = "\n".join([first.text] + lines) if lines else first.text
+    return Draft(text, first.citations + tuple(moved))

@@ -89,3 +89,14 @@ def stated_count(text: str) -> int | None:
 def without_ordinals(text: str) -> str:
     """The question without its ordinal words (「排在第四位」), which no heading holds."""
     return _ORDINAL_WORDS.sub(" ", text)
+
+
+_CROSS_FORM = re.compile(
+    r"(?:各自|分别)(?:是)?(?:都)?(?:怎么|如何|怎样)(?:说|讲|表述|规定|用|要求|部署|提)的?|各(?:自)?提了(?:哪些|什么)(?:要求|措施|说法)?"
+    r"|(?:有|的有|都有)?(?:哪些|哪几|几)篇?(?:讲话|篇)(?:里|中)?(?:都)?|(?:提到|提出|讲到|谈到|引用了?|说到)(?:了)?|的说法"
+    r"|(?:各自|分别)|[？?]")
+
+
+def cross_topic(text: str) -> str:
+    """What a question across speeches is about, without its form (「哪几篇讲话提到…？各自怎么说的？」)."""
+    return re.sub(r"^[，,、\s]+|[，,、\s]+$", "", _CROSS_FORM.sub(" ", text)).strip() or text

@@ -43,7 +43,15 @@ _NUMBER = re.compile(rf"(?<![XxＸ×\d.．])\d+(?:[.．]\d+)?(?![XxＸ×\d])|百
                      rf"|[{_CN_NUMERAL}]{{2,}}(?:强|亩|元|人|个|家|户|倍|分钟|小时|天|日|年|周岁|万|亿|项|条)"
                      rf"|[{_CN_NUMERAL}](?:个工作日|个月|周岁|倍|成)|第[{_CN_NUMERAL}]+(?:届|次|期|批|轮)")
 _ASKED_UNIT = re.compile(r"多少(亿元|万元|亿|万|元|亩|个|家|户|人|天|年|倍|届|座|项|%)")
-_WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模|几届|几天|几个工作日|什么水平|什么幅度")
+_WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模|几届|几天|几个工作日|什么水平|什么幅度"
+                           r"|(?<!哪)几点(?:钟|开|关|前|后|到|起|营业|上班)")
+# A question about when / within what time (「备案时间有什么要求」) wants a sentence that states a time.
+_WANTS_TIME = re.compile(r"时间|期限|时限|什么时候|何时|多久|多长时间|几天|几日|哪一天")
+_TIME = re.compile(rf"[{_CN_NUMERAL}\d]+(?:个)?(?:工作日|日|天|小时|分钟|个月|月|年)(?:内|前|后|以内|之内|起)|年底前|年初|月底前|当日|即时|之日起|每年[^，。]{{0,8}}[月日]")
+# A question about what happens to someone who breaks a rule wants the rule's penalty.
+_WANTS_PENALTY = re.compile(r"怎么处理|如何处理|怎么处罚|如何处罚|怎么罚|罚多少|什么处罚|什么责任|会被怎么|后果|受到什么")
+_PENALTY = re.compile(r"罚款|处以|责令|没收|吊销|警告|追究|处分")
+FORM_BONUS = 0.15  # the sentence states what the question's form asks for (a time, a penalty)
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
 _INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
 _INLINE_FIRST = re.compile(r"[，,：:]\s*(第一是|一是|首先|其一)")
@@ -63,6 +71,8 @@ SCOPED_COVERAGE = 0.15  # in the speech a question names, the best sentence may 
 SCOPED_MARGIN = 3.0  # …when it holds this many times more than any other sentence
 SCOPED_NUMBER_COVERAGE = 0.25  # and a figure answers a "how much" question with this coverage (else 0.30)
 ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
+COMPLEMENT_GAP = 0.25  # the chosen sentences leave out this share of the question's weighted words…
+COMPLEMENT_MIN = 0.15  # …and another sentence of the speech holds this share of the whole: it is added
 
 
 @dataclass(frozen=True)
@@ -194,6 +204,7 @@ class ExtractiveAnswerer:
         weights = self.idf(focus)
         total = sum(weights.values()) or 1.0
         wants_number = bool(_WANTS_NUMBER.search(question))
+        forms = [(bool(_WANTS_TIME.search(question)), _TIME), (bool(_WANTS_PENALTY.search(question)), _PENALTY)]
         quoted = [normalise(term) for term in quoted_terms(question)]
         candidates = [(rank, evidence, sentence, _covered(sentence.text, weights, total))
                       for rank, evidence in enumerate(evidences) for sentence in evidence.sentences()
@@ -205,6 +216,7 @@ class ExtractiveAnswerer:
             share = quality(evidence.passage.speech_id, evidence.passage.text, sentence.text)
             bonus = QUOTED_BONUS * any(term in normalise(sentence.text) for term in quoted)
             bonus += NUMBER_BONUS if wants_number and _NUMBER.search(sentence.text) else 0.0
+            bonus += FORM_BONUS * any(asked and form.search(sentence.text) for asked, form in forms)
             score = share * (covered + bonus) - RANK_PENALTY * rank
             scored.append(ScoredSentence(evidence, sentence, score, share * covered))
         return sorted(scored, key=lambda s: -s.score)
@@ -217,7 +229,22 @@ class ExtractiveAnswerer:
                 break
             if not _overlaps(candidate, chosen):
                 chosen.append(candidate)
-        return chosen
+        extra = self.complement(question, chosen, scored)
+        return chosen + ([extra] if extra else [])
+
+    def complement(self, question: str, chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> ScoredSentence | None:
+        """For a question of two things (「A和B分别…」), the sentence of the same speech that holds
+        the question's words the chosen sentences leave out, when they leave out a good share."""
+        weights = self.idf([t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS])
+        total = sum(weights.values()) or 1.0
+        held = frozenset().union(*(sentence_tokens(c.sentence.text) for c in chosen))
+        missing = {token: weight for token, weight in weights.items() if token not in held}
+        if sum(missing.values()) / total < COMPLEMENT_GAP:
+            return None
+        speech = chosen[0].evidence.passage.speech_id
+        same = [s for s in scored if s.evidence.passage.speech_id == speech and not _overlaps(s, chosen)]
+        best = max(same, key=lambda s: _covered(s.sentence.text, missing, total), default=None)
+        return best if best is not None and _covered(best.sentence.text, missing, total) >= COMPLEMENT_MIN else None
 
 
 def _distinct_sentences(evidences: list[Evidence]) -> list[Sentence]:

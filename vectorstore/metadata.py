@@ -31,6 +31,7 @@ _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"^(\d{4})(?:[-./年](\d{1,2}))?(?:[-./月](\d{1,2}))?日?$")
 _NOT_A_PLACE = re.compile(r"(?:吉祥|平安|健康|幸福|快乐|身体)安康")
 _MEETING_IN_TITLE = re.compile(r"在(.{2,40}?)(?:上|上面)的(?:讲话|发言|致辞|报告|主持词)")
+_NOT_A_NAME = re.compile(r"^(?:[一两几这那本此每]|多)(?:次|个|场|届)")
 _MEETING_IN_TEXT = re.compile(r"(?:召开|举行|召开了|举行了)(?:的|这次|这个|本次)?([^，。,；;：:“”]{2,30}?(?:会议|大会|会))")
 
 
@@ -175,4 +176,6 @@ def find_meeting(title: Found, text: str) -> Found:
             return Found(match.group(1))
         return Found(match.group(1), title.start + match.start(1), title.start + match.end(1))
     match = _MEETING_IN_TEXT.search(text[:400])
-    return Found(match.group(1), match.start(1), match.end(1)) if match else NOT_FOUND
+    if match is None or _NOT_A_NAME.match(match.group(1)):
+        return NOT_FOUND  # 「召开一次十分重要的大会」 names no meeting
+    return Found(match.group(1), match.start(1), match.end(1))

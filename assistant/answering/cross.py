@@ -11,7 +11,7 @@ from assistant.types import Citation
 
 MAX_SPEECHES = 5
 SHARE_OF_BEST = 0.5  # a speech's best sentence must cover this share of what the best one covers…
-MIN_TOPIC_COVERAGE = 0.12  # …and this share of the topic's idf-weighted words
+MIN_TOPIC_COVERAGE = 0.1  # …and this share of the topic's idf-weighted words
 SECOND_SHARE = 0.7  # a speech's second sentence holds this share of what its best one holds
 CLAUSE_REACH = 120
 SHORT_HEADING = 12
@@ -59,17 +59,22 @@ def speech_lines(items: list) -> list:
 
 
 def whole_sentence(evidence: Evidence, sentence: Sentence) -> Sentence:
-    """A clause ending in 「；」 with the rest of its sentence (「…要进行约谈；…要实行责任倒查；…。」),
-    and a short heading with the sentence after it, within the passage and CLAUSE_REACH characters."""
+    """A clause ending in 「；」 with the rest of its sentence (「…要进行约谈；…要实行责任倒查；…。」)
+    up to 。 or the end of its line, and a short heading with the sentence after it, within the
+    passage and CLAUSE_REACH characters."""
     passage = evidence.passage
     offset = sentence.end - passage.start
     short = len(content_chars(sentence.text)) < SHORT_HEADING
     if not (sentence.text.endswith(("；", ";")) or short):
         return sentence
-    stop = passage.text.find("。", offset)
-    if stop < 0 or stop - offset > CLAUSE_REACH:
+    ends = [at + 1 for at in (passage.text.find("。", offset),) if at >= 0]
+    line_end = passage.text.find("\n", offset + 1)
+    ends.append(line_end if line_end >= 0 else len(passage.text))
+    stop = min(ends)
+    if stop - offset > CLAUSE_REACH or stop <= offset:
         return sentence
-    return Sentence(sentence.start, passage.start + stop + 1, passage.text[sentence.start - passage.start:stop + 1])
+    text = passage.text[sentence.start - passage.start:stop].rstrip()
+    return Sentence(sentence.start, sentence.start + len(text), text)
 
 
 def with_sources_named(draft: Draft, records: dict) -> Draft:

@@ -25,6 +25,11 @@ def asked_fields(question: str) -> tuple[str, ...]:
     return tuple(name for pattern, name in asked if pattern.search(question))
 
 
+def answered_by_metadata(question: str) -> bool:
+    """The question asks what the metadata line states: who, when, which meeting, which city or province."""
+    return bool(asked_fields(question) or ASKS_CITY.search(question) or ASKS_PROVINCE.search(question))
+
+
 def compose_meta(question: str, view: SpeechView) -> Draft | None:
     """「这是市委书记张笑东2024年5月4日在…上的讲话。」 with a citation of the by-line or title;
     a refusal naming the field when the question asks for one the speech does not state."""

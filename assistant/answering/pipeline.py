@@ -14,7 +14,7 @@ from assistant.answering.composers import Draft
 from assistant.answering.constraints import refusal as constraint_refusal
 from assistant.answering.constraints import unmet
 from assistant.answering.cross import with_sources_named
-from assistant.answering.meta import asked_fields
+from assistant.answering.meta import answered_by_metadata
 from assistant.answering.structured import StructuredAnswers, joined
 from assistant.citations import Evidence
 from assistant.understanding import Intent, QuestionAnalysis
@@ -104,7 +104,7 @@ class AnswerPipeline:
                 part_evidence = evidences if len(parts) == 1 else self._part_evidence(part, analysis, filters)
                 drafted = yield from self._pick(analysis, part if len(parts) > 1 else None, part_evidence)
             picked = drafted if picked is None else joined(picked, drafted)
-        if meta is None or (picked is None and not asked_fields(analysis.text)):
+        if meta is None or (picked is None and not answered_by_metadata(analysis.text)):
             return picked  # the meta line alone answers only a question about who / when / which meeting
         return joined(meta, picked)
 

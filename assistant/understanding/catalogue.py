@@ -70,8 +70,8 @@ def _entry(record) -> SpeechEntry:
 
 
 def _names(record) -> tuple[str, ...]:
-    """The meeting names a speech (「在X上的讲话」 says no more than X); else its title does."""
-    return (record.meeting,) if _usable(record.meeting) else (record.title,)
+    """The meeting and the title name a speech (「在X上的讲话」 adds nothing to X)."""
+    return tuple(dict.fromkeys(name for name in (record.meeting, record.title) if _usable(name)))
 
 
 def _usable(name: str | None) -> bool:

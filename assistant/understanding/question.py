@@ -12,6 +12,7 @@ from assistant.understanding.scope import Scope, scope_of
 
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]")
 _YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
+NAMING_GAP = 3  # characters (「那篇」「的」) between two pieces of one name
 MIN_FOCUS_TERM = 4  # shorter name pieces (「建设」) may be what the question is about
 
 __all__ = ["Constraints", "Intent", "QuestionAnalysis", "Scope", "analyse"]
@@ -46,10 +47,25 @@ class QuestionAnalysis:
         """``text`` (the question or a part of it) without the words that only named its speech."""
         if not self.scope.certain:
             return text
-        for term in sorted(self.scope.terms, key=len, reverse=True):
-            if len(term) >= MIN_FOCUS_TERM or term in self.constraints.speakers + self.constraints.places:
-                text = text.replace(term, " ")
+        named = set(self.constraints.speakers + self.constraints.places)
+        pieces = [term for term in self.scope.terms if len(term) >= MIN_FOCUS_TERM and term not in named]
+        for term in sorted(naming_region(text, pieces) + [t for t in self.scope.terms if t in named], key=len, reverse=True):
+            text = text.replace(term, " ", 1)
         return text
+
+
+def naming_region(text: str, terms: list[str]) -> list[str]:
+    """The terms that name the speech where the question names it: the first one and those next
+    to it (「重庆市…条例明令禁止…」); a title word met later (「…的中国特色」) is what it asks about."""
+    found = sorted((text.find(term), text.find(term) + len(term), term) for term in terms if term in text)
+    if not found:
+        return []
+    end, region = found[0][1], [found[0][2]]
+    for start, stop, term in found[1:]:
+        if start <= end + NAMING_GAP:
+            region.append(term)
+            end = max(end, stop)
+    return region
 
 
 def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str], tuple[str, ...]],

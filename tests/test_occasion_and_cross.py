@@ -1,0 +1,82 @@
+"""Questions about the meeting answered from a speech's opening; which city and province; questions
+across speeches answered per speech, on their topic. Speeches written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import factory
+from assistant.answering.structured import joined
+from assistant.answering.composers import Draft
+from assistant.understanding.intent import cross_topic
+from assistant.uploads import Upload
+from tests.fakes import BigramEmbeddings
+
+ROADS = """在全市农村公路建设推进会上的讲话
+同志们：
+今天，市委、市政府召开全市农村公路建设推进会，这既是一次总结会，也是一次加压会。会前，大家实地察看了伊川县的通村公路。刚才，交通局通报了上半年的进展情况，三个县作了表态发言。下面，我讲两点意见，稍后李市长还要作具体部署。
+一、认清形势
+洛阳农村公路总里程已经超过两万公里，但养护短板仍然突出。对养护工作不力的县，要进行约谈；对弄虚作假的，要实行责任倒查；
+二、压实责任
+各县要成立专职养护队伍，建立路长制。
+"""
+BRIDGES = """在全县危桥改造工作会议上的讲话
+同志们：
+今天召开全县危桥改造工作会议，主要任务是部署今年的危桥改造。下面，我讲三点意见。
+一、摸清底数
+要对全县桥梁逐座排查，建立台账。
+二、加快改造
+对改造工作不力的乡镇，要进行通报约谈。
+三、加强养护
+要组建专业养护队伍，做到有路必养。
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from assistant.settings import load_settings
+
+    root = tmp_path_factory.mktemp("occasion")
+    settings = load_settings(index_dir=root / "index", data_dir=root / "no-default-corpus")
+    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    built.add_files([Upload("公路讲话.txt", ROADS.encode()), Upload("危桥讲话.txt", BRIDGES.encode())])
+    return built
+
+
+def test_what_came_before_and_after_comes_from_the_opening(assistant):
+    answer = assistant.ask("农村公路建设推进会上，讲话人讲意见之前会上有哪些议程？他讲完后还安排了谁作部署？")
+    assert answer.grounded and answer.scope == ("公路讲话.txt",)
+    assert "交通局通报" in answer.text and "李市长" in answer.text
+    assert all(c.speech_id == "公路讲话.txt" for c in answer.citations)
+
+
+def test_a_question_pointing_at_the_opening(assistant):
+    answer = assistant.ask("农村公路建设推进会开场时说，这次会同时是哪两种会？")
+    assert answer.grounded and "总结会" in answer.text and "加压会" in answer.text
+
+
+def test_which_city_and_province_from_the_places_the_speech_names(assistant):
+    answer = assistant.ask("农村公路建设推进会那篇讲话说的是哪座城市？在哪个省？")
+    assert answer.grounded
+    assert "讲话所说的城市是洛阳" in answer.text and "所在的省是河南" in answer.text
+
+
+def test_the_topic_of_a_question_across_speeches():
+    assert cross_topic("哪几篇讲话提到要成立养护队伍？各自是怎么说的？") == "要成立养护队伍"
+    assert cross_topic("把安全摆在首位的有哪几篇讲话？分别是怎么表述的？") == "把安全摆在首位"
+
+
+def test_across_speeches_one_line_each_naming_it(assistant):
+    answer = assistant.ask("对工作不力的单位，哪几篇讲话提到要约谈？各自怎么规定的？")
+    assert answer.grounded and answer.intent == "cross"
+    lines = answer.text.split("\n")
+    assert len(lines) == 2
+    assert any("农村公路建设推进会" in line and "责任倒查" in line for line in lines)  # the clause quoted whole
+    assert any("危桥改造" in line and "通报约谈" in line for line in lines)
+
+
+def test_joined_parts_do_not_repeat_a_quoted_sentence(assistant):
+    first = assistant.ask("农村公路建设推进会上，刚才谁通报了进展情况？")
+    again = Draft(first.text, tuple(first.citations))
+    both = joined(again, again)
+    assert both.text == again.text and len(both.citations) == len(again.citations)

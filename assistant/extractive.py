@@ -24,6 +24,7 @@ from typing import Callable
 
 import numpy as np
 
+from assistant.answering.answerer import Draft
 from assistant.citations import Evidence, make_citation
 from assistant.evaluation import normalise
 from assistant.retrieval import quoted_terms
@@ -124,14 +125,14 @@ class ExtractiveAnswerer:
         self.thresholds = thresholds
 
     def stream(self, question: str, evidences: list[Evidence], outline: str = "", scoped: bool = False):
-        """The answer text a line at a time, then (text, citations) or None (``outline`` is for generators;
+        """The answer text a line at a time, then its Draft or None (``outline`` is for generators;
         ``scoped``: the passages are of the one speech the question names)."""
         result = self.answer(question, evidences, scoped)
         if result:
             lines = result[0].split("\n")
             for number, line in enumerate(lines):
                 yield line + ("\n" if number < len(lines) - 1 else "")
-        yield result
+        yield Draft(result[0], tuple(result[1])) if result else None
 
     def answer(self, question: str, evidences: list[Evidence], scoped: bool = False) -> tuple[str, list[Citation]] | None:
         """(text with [n] markers, citations), or None when nothing answers the question."""

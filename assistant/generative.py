@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 from langchain_core.messages import AIMessageChunk
 from langchain_core.prompts import ChatPromptTemplate
 
+from assistant.answering.answerer import Draft
 from assistant.answering.cross import speech_label
 from assistant.citations import Evidence, cite_generated
 from assistant.followup import is_follow_up, last_user_question, rewrite_by_rules
@@ -99,7 +100,7 @@ class GenerativeAnswerer:
             load()
 
     def stream(self, question: str, evidences: list[Evidence], outline: str = "", scoped: bool = False) -> Iterator:
-        """Text deltas, then (text, citations) — or None when the answer is a refusal or unsupported.
+        """Text deltas, then the Draft — or None when the answer is a refusal or unsupported.
 
         ``outline``: the meant speech's outline, for questions about its parts."""
         if evidences and self.focus is not None:
@@ -121,7 +122,7 @@ class GenerativeAnswerer:
             yield None
             return
         checked, citations = cite_generated(text, used)
-        yield (checked, citations) if citations else None
+        yield Draft(checked, tuple(citations)) if citations else None
 
 
 def llm_rewriter(chat_model):

@@ -102,3 +102,27 @@ def test_constraints_name_places_years_speakers():
     analysis = analyse("2023年王建国在湖州讲的第二点是什么？", CATALOGUE, places_in=lambda _: ("湖州",))
     assert analysis.constraints.years == (2023,) and analysis.constraints.places == ("湖州",)
     assert analysis.constraints.speakers == ("王建国",) and analysis.constraints.ordinal == 2
+
+
+def test_a_title_names_a_speech_even_when_a_meeting_was_found():
+    catalogue = SpeechCatalogue([record("r.jsonl#1", "广州市青年创新创业促进条例", "一次全体成员会议"),
+                                 record("r.jsonl#2", "广州市城市更新条例", "一次常务会议")])
+    found = analyse("广州市青年创新创业促进条例所说的青年是指多大年龄？", catalogue, places_in=lambda _: ()).scope
+    assert found.certain and found.best == "r.jsonl#1"
+
+
+def test_the_focus_drops_a_name_only_where_the_question_names_the_speech():
+    catalogue = SpeechCatalogue([record("x.jsonl#1", "重庆市禁止非法增加企业负担条例"),
+                                 record("x.jsonl#2", "重庆市优化营商环境条例")])
+    analysis = analyse("重庆市禁止非法增加企业负担条例明令禁止哪些增加企业负担的做法？", catalogue,
+                       places_in=lambda _: ("重庆",))
+    assert analysis.scope.certain
+    assert "增加企业负担的做法" in analysis.focus and not analysis.focus.startswith("重庆市禁止")
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("二十大报告概括的中国式现代化有哪几个方面的中国特色？", Intent.OUTLINE),  # 「概括的」 is no request to summarise
+    ("请概括一下这篇讲话。", Intent.SUMMARY),
+])
+def test_summary_only_when_asked_to_summarise(question, intent):
+    assert intent_of(question) is intent

@@ -17,7 +17,7 @@ from vectorstore.places import place_names
 from vectorstore.speech import SpeechMeta
 
 _HEADER_LINES = 6
-_TITLE_WORDS = re.compile(r"(?:讲话|发言|致辞|报告|讲稿|主持词|动员)")
+_TITLE_WORDS = re.compile(r"(?:讲话|发言|致辞|报告|讲稿|主持词|动员|条例|办法|规定|细则|决定|意见|通知|方案|规划|纲要)$|讲话|发言|致辞|报告")
 _SENTENCE_PUNCT = re.compile(r"[。！？，；,;!?：:]")
 _ROLE = (
     r"(?:(?:中共)?[\u4e00-\u9fff]{0,6}?(?:省|市|县|区|州|旗|镇|乡)(?:委)?"

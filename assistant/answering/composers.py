@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answering.answerer import Draft
 from assistant.answering.speech_view import SpeechView, text_between
 from assistant.types import REFUSAL, Citation
 from assistant.understanding import Intent, QuestionAnalysis
@@ -36,15 +37,6 @@ ITEM_CHARS = 260  # an item is quoted up to about this many characters (at least
 CN_ORDINALS = "一二三四五六七八九十"
 ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 ARTICLE_CHARS = 400  # an article of a regulation is quoted up to about this many characters
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A composed answer: text with [n] markers and its citations; not grounded = a refusal that explains."""
-
-    text: str
-    citations: tuple[Citation, ...]
-    grounded: bool = True
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from assistant.answering.composers import Draft
+from assistant.answering.answerer import Answerer, Draft
 from assistant.answering.constraints import refusal as constraint_refusal
 from assistant.answering.constraints import unmet
 from assistant.answering.cross import with_sources_named
@@ -39,7 +39,7 @@ class Outcome:
 class AnswerPipeline:
     """The one way a question becomes a draft, for every backend and face."""
 
-    def __init__(self, index, retriever, answerer, understanding: Understanding, structured: StructuredAnswers):
+    def __init__(self, index, retriever, answerer: Answerer, understanding: Understanding, structured: StructuredAnswers):
         self.index = index
         self.retriever = retriever
         self.answerer = answerer
@@ -120,8 +120,8 @@ class AnswerPipeline:
             if isinstance(item, str):
                 yield item
             else:
-                result = item
-        return Draft(result[0], tuple(result[1])) if result and result[1] else None
+                result = item  # the backend's Draft, or None
+        return result if result is not None and result.citations else None
 
     def _checked(self, analysis: QuestionAnalysis, draft: Draft | None) -> Draft | None:
         """The draft held to the question's constraints, naming its speech when the question named none."""

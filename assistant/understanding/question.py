@@ -49,23 +49,25 @@ class QuestionAnalysis:
             return text
         named = set(self.constraints.speakers + self.constraints.places)
         pieces = [term for term in self.scope.terms if len(term) >= MIN_FOCUS_TERM and term not in named]
-        for term in sorted(naming_region(text, pieces) + [t for t in self.scope.terms if t in named], key=len, reverse=True):
+        span = naming_region(text, pieces)
+        if span:
+            text = text[:span[0]] + " " + text[span[1]:]
+        for term in sorted((t for t in self.scope.terms if t in named), key=len, reverse=True):
             text = text.replace(term, " ", 1)
         return text
 
 
-def naming_region(text: str, terms: list[str]) -> list[str]:
-    """The terms that name the speech where the question names it: the first one and those next
-    to it (「重庆市…条例明令禁止…」); a title word met later (「…的中国特色」) is what it asks about."""
-    found = sorted((text.find(term), text.find(term) + len(term), term) for term in terms if term in text)
+def naming_region(text: str, terms: list[str]) -> tuple[int, int] | None:
+    """``[start, end)`` where the question names the speech: its first name piece and the pieces
+    next to it (「重庆市…条例明令禁止…」); a title word met later (「…的中国特色」) is what it asks about."""
+    found = sorted((text.find(term), text.find(term) + len(term)) for term in terms if term in text)
     if not found:
-        return []
-    end, region = found[0][1], [found[0][2]]
-    for start, stop, term in found[1:]:
-        if start <= end + NAMING_GAP:
-            region.append(term)
-            end = max(end, stop)
-    return region
+        return None
+    start, end = found[0]
+    for piece_start, piece_end in found[1:]:
+        if piece_start <= end + NAMING_GAP:
+            end = max(end, piece_end)
+    return start, end
 
 
 def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str], tuple[str, ...]],

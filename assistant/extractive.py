@@ -41,7 +41,7 @@ QUESTION_WORDS = frozenset(
 _CN_NUMERAL = "零〇一二三四五六七八九十百千万亿两"
 # A figure: digits (not a blank such as XX亿元), 百分之…, or a Chinese numeral with what it counts.
 _NUMBER = re.compile(rf"(?<![XxＸ×\d.．])\d+(?:[.．]\d+)?(?![XxＸ×\d])|百分之[{_CN_NUMERAL}]+"
-                     rf"|[{_CN_NUMERAL}]{{2,}}(?:强|亩|元|人|个|家|户|倍|分钟|小时|天|日|年|周岁|万|亿|项|条)"
+                     rf"|(?<![第{_CN_NUMERAL}])[{_CN_NUMERAL}]{{2,}}(?:强|亩|元|人|个|家|户|倍|分钟|小时|天|日|年|周岁|万|亿|项|条)"
                      rf"|[{_CN_NUMERAL}](?:个工作日|个月|周岁|倍|成)|第[{_CN_NUMERAL}]+(?:届|次|期|批|轮)")
 _ASKED_UNIT = re.compile(r"多少(亿元|万元|亿|万|元|亩|个|家|户|人|天|年|倍|届|座|项|%)")
 _WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模|几届|几天|几个工作日|什么水平|什么幅度"
@@ -65,13 +65,15 @@ NUMBER_BONUS = 0.05  # a number, when the question asks for one
 RANK_PENALTY = 0.01  # per rank of the passage the sentence is in
 MAX_SENTENCES = 4
 SIMILARITY_PASSAGES = 4  # sentences of this many top passages are compared by meaning…
-PER_PASSAGE = 5  # …at most this many from each (the best by word coverage)…
+PER_PASSAGE = 3  # …at most this many from each (the best by word coverage)…
 SIMILARITY_CHARS = 120  # …each cut to this length (bounds the embedding time)
+VECTOR_CACHE = 20_000  # sentence embeddings kept
 MAX_LIST_ITEMS = 10
 SCOPED_COVERAGE = 0.15  # in the speech a question names, the best sentence may hold this little of its words…
 SCOPED_MARGIN = 3.0  # …when it holds this many times more than any other sentence
 SCOPED_NUMBER_COVERAGE = 0.25  # and a figure answers a "how much" question with this coverage (else 0.30)
 ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
+_TWO_THINGS = re.compile(r"分别|各自|各是|以及|[和与及].{1,12}(?:都|又|还)")  # 「A和B分别…」
 COMPLEMENT_GAP = 0.25  # the chosen sentences leave out this share of the question's weighted words…
 COMPLEMENT_MIN = 0.15  # …and another sentence of the speech holds this share of the whole: it is added
 
@@ -192,11 +194,20 @@ class ExtractiveAnswerer:
         if not candidates or self.embeddings is None:
             return None, 0.0
         query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
-        texts = [c.sentence.text[:SIMILARITY_CHARS] for c in candidates]
-        vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+        vectors = self.sentence_vectors([c.sentence.text[:SIMILARITY_CHARS] for c in candidates])
         similarities = vectors @ query
         best = int(similarities.argmax())
         return candidates[best], float(similarities[best])
+
+    def sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of sentences, each embedded once (the same passages come back question after question)."""
+        cache = self.__dict__.setdefault("_vectors", {})
+        missing = list(dict.fromkeys(text for text in texts if text not in cache))
+        if missing:
+            if len(cache) > VECTOR_CACHE:
+                cache.clear()
+            cache.update(zip(missing, np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32)))
+        return np.stack([cache[text] for text in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
     def score_sentences(self, question: str, evidences: list[Evidence]) -> list[ScoredSentence]:
         """Every candidate sentence, best first: weighted coverage of the question's words, times
@@ -236,6 +247,8 @@ class ExtractiveAnswerer:
     def complement(self, question: str, chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> ScoredSentence | None:
         """For a question of two things (「A和B分别…」), the sentence of the same speech that holds
         the question's words the chosen sentences leave out, when they leave out a good share."""
+        if not _TWO_THINGS.search(question):
+            return None
         weights = self.idf([t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS])
         total = sum(weights.values()) or 1.0
         held = frozenset().union(*(sentence_tokens(c.sentence.text) for c in chosen))

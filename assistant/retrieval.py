@@ -116,6 +116,9 @@ def expand_neighbours(index: SpeechIndex, passages: list[Passage]) -> list[Passa
     """Add the chunks an enumeration runs on into (up to MAX_FOLLOW after a passage), and the
     chunk before a passage that starts mid-list."""
     seen = {p.chunk_id for p in passages}
+    wanted = {i for p in passages for i in _neighbour_ids(p.chunk_id) if i and i not in seen}
+    fetched = {chunk.id: chunk for chunk in index.get_chunks(sorted(wanted))} if wanted else {}
+    index = _Prefetched(index, fetched, wanted)  # one read for every passage's neighbours
     result: list[Passage] = []
     for passage in passages:
         before = _unseen_chunk(index, _neighbour_ids(passage.chunk_id)[0], seen)
@@ -130,6 +133,18 @@ def expand_neighbours(index: SpeechIndex, passages: list[Passage]) -> list[Passa
             result.append(chunk_passage(after, passage.score * 0.99, passage))
             last, text = after.id, after.text
     return result
+
+
+class _Prefetched:
+    """An index whose chunks read ahead are served from memory."""
+
+    def __init__(self, index, chunks: dict, asked: set[str]):
+        self.index, self.chunks, self.asked = index, chunks, asked
+
+    def get_chunks(self, ids: list[str]) -> list[Chunk]:
+        if all(i in self.asked for i in ids):  # asked already: there or not there
+            return [self.chunks[i] for i in ids if i in self.chunks]
+        return self.index.get_chunks(ids)
 
 
 def _unseen_chunk(index: SpeechIndex, chunk_id: str | None, seen: set[str]) -> Chunk | None:

@@ -30,6 +30,7 @@ COUNT_BONUS = 0.4  # the part has as many parts as the question says (「三点�
 ROOT_FACTOR = 0.8
 CLEAR_MATCH = 0.15  # a weaker match still names a part that matches this many times better than any other
 CLEAR_MARGIN = 2.0
+DEEPER_SHARE = 0.8  # a list inside the matched part that matches this share as well is the one meant
 INTRO_CHARS = 200  # the text before a part's first part that introduces them (「从以下四个方面…」)
 HEADING_SLACK = 40  # a heading's sentence is quoted whole unless it runs this much past the heading
 ITEM_SENTENCES = 8
@@ -52,7 +53,8 @@ class Part:
 
 
 def compose(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
-    composer = {Intent.OUTLINE: compose_outline, Intent.ITEM: compose_item, Intent.SUMMARY: compose_summary}
+    composer = {Intent.OUTLINE: compose_outline, Intent.ITEM: compose_item, Intent.SUMMARY: compose_summary,
+                Intent.LIST: compose_list}
     handler = composer.get(analysis.intent)
     return handler(analysis, view, idf) if handler and view.outline else None
 
@@ -68,8 +70,8 @@ def compose_summary(analysis: QuestionAnalysis, view: SpeechView, idf: Callable)
     return Draft("\n".join(lines), tuple(citations)) if citations else None
 
 
-def compose_outline(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
-    part = named_part(analysis, view, idf, want_children=not analysis.constraints.top_level)
+def compose_outline(analysis: QuestionAnalysis, view: SpeechView, idf: Callable, part: Part | None = None) -> Draft | None:
+    part = part or named_part(analysis, view, idf, want_children=not analysis.constraints.top_level)
     if part is None or part.is_root:
         return None
     citations: list[Citation] = []
@@ -83,6 +85,30 @@ def compose_outline(analysis: QuestionAnalysis, view: SpeechView, idf: Callable)
     lines += [f"{i}. {line}" for i, child in enumerate(part.children, start=1)
               if (line := heading_quote(view, citations, child))]
     return Draft("\n".join(filter(None, lines)), tuple(citations)) if head else None
+
+
+def compose_list(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
+    """「…禁止哪些做法？」 in the speech a question names: the enumeration whose heading matches it
+    well (「禁止下列增加企业负担的行为：（一）…」), else None for the sentence picker."""
+    part = named_part(analysis, view, idf, want_children=True)
+    if part is None or part.is_root or not analysis.scope.certain:
+        return None
+    score = part_score(analysis, view, part, idf, stated_count(analysis.text))
+    if score < MIN_HEADING_MATCH:
+        return None
+    return compose_outline(analysis, view, idf, innermost(analysis, view, part, score, idf))
+
+
+def innermost(analysis: QuestionAnalysis, view: SpeechView, part: Part, score: float, idf: Callable) -> Part:
+    """A chapter matches, and so does its article that holds the list (「第二章禁止…」 → 「第十四条
+    禁止下列…行为：（一）…」): the deepest enumeration that matches nearly as well."""
+    while True:
+        inner = [(part_score(analysis, view, child, idf, None), child) for node in part.children
+                 for child in parts_of(node) if len(child.children) >= 2]
+        best = max(inner, key=lambda item: item[0], default=None)
+        if best is None or best[0] < DEEPER_SHARE * score:
+            return part
+        score, part = best
 
 
 def numbered_article(analysis: QuestionAnalysis, view: SpeechView):

@@ -15,10 +15,11 @@ import numpy as np
 
 from assistant.answering.speech_view import SpeechView
 from assistant.citations import Evidence
+from assistant.extractive import SIMILARITY_CHARS
 from assistant.sentences import Sentence, content_chars
 
 POINTS_AT_OPENING = re.compile(r"开场|开头|开篇|一开始|开宗明义|讲话之初")
-ABOUT_THE_MEETING = re.compile(r"会前|会上|议程|召开|开会|开的|这次会|那次会|本次会|刚才|讲完后|之后还|闭幕|结束的|哪次会|什么会"
+ABOUT_THE_MEETING = re.compile(r"会前|会上(?:由谁|是谁|谁|有哪些|已经|还)|议程|召开|开会|开的|这次会|那次会|本次会|刚才|讲完后|之后还|闭幕|结束的|哪次会|什么会"
                                r"|几月|哪一年|哪年|什么时候|主持|拍板|决定召开")
 ASKS_WHEN = re.compile(r"哪一年|哪年|几月|什么时候|何时|哪一天|哪天|什么时间")
 DATED = re.compile(r"(?:19|20)\d{2}年|[元正一二三四五六七八九十\d]{1,2}月|[一二三四]季度|春节|年初|年底|伊始")
@@ -64,7 +65,7 @@ def from_opening(focus: str, view: SpeechView, picker) -> list[tuple[Evidence, S
     chosen = [dated] if dated else []  # 「哪一年的事」: the first words about a time answer
     if not chosen and by_words and by_words[0].coverage > 0:
         chosen = [(by_words[0].evidence, by_words[0].sentence)]
-    closest = nearest_in_meaning(focus, found, picker.embeddings)
+    closest = nearest_in_meaning(focus, found, picker)
     if closest is not None and all(closest[1].start != s.start for _, s in chosen):
         chosen.append(closest)
     return sorted(chosen, key=lambda pair: pair[1].start)
@@ -79,9 +80,9 @@ def first_dated(view: SpeechView, opening: list[tuple[Evidence, Sentence]]):
     return next(((e, s) for e, s in after if YEAR.search(s.text)), None)
 
 
-def nearest_in_meaning(focus: str, found: list[tuple[Evidence, Sentence]], embeddings):
-    if embeddings is None:
+def nearest_in_meaning(focus: str, found: list[tuple[Evidence, Sentence]], picker):
+    if picker.embeddings is None:
         return None
-    query = np.asarray(embeddings.embed_query(focus), dtype=np.float32)
-    vectors = np.asarray(embeddings.embed_documents([s.text[:160] for _, s in found]), dtype=np.float32)
+    query = np.asarray(picker.embeddings.embed_query(focus), dtype=np.float32)
+    vectors = picker.sentence_vectors([s.text[:SIMILARITY_CHARS] for _, s in found])
     return found[int((vectors @ query).argmax())]

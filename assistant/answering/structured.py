@@ -18,6 +18,7 @@ from assistant.understanding.intent import cross_topic
 from vectorstore.types import Passage
 
 STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
+COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)  # a list question is composed when a part's heading matches it
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -33,7 +34,7 @@ class StructuredAnswers:
         """A composed answer for outline / item / summary / cross questions, or None."""
         if analysis.intent is Intent.CROSS and self.picker is not None:
             return compose_cross(cross_topic(analysis.text), evidences, self.picker.score_sentences)
-        if analysis.intent not in STRUCTURE_INTENTS:
+        if analysis.intent not in COMPOSED_INTENTS:
             return None
         view = self.view_for(analysis, evidences)
         return compose(analysis, view, self.idf) if view else None

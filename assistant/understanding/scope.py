@@ -8,6 +8,7 @@ scope (retrieval is narrowed to it); close runners-up make a partial one (they r
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ def scope_of(text: str, catalogue: SpeechCatalogue, places: tuple[str, ...],
              speeches_with: Callable[[str], set[str]] | None = None, quoted: tuple[str, ...] = ()) -> Scope:
     years = tuple(int(y) for y in _YEAR.findall(text))
     phrase_owners = _phrase_owners(quoted, speeches_with)
-    pieces = _name_pieces(text, catalogue)
+    pieces = _within_year(_name_pieces(text, catalogue), text, catalogue, years)
     scored = []
     for entry in catalogue.entries.values():
         chosen = _chosen_pieces(pieces.get(entry.id, []))
@@ -94,6 +95,27 @@ def _name_pieces(text: str, catalogue: SpeechCatalogue) -> dict[str, list[tuple[
                 for owner in owners:
                     pieces.setdefault(owner, []).append((weight, start, end))
     return pieces
+
+
+def _within_year(pieces: dict, text: str, catalogue: SpeechCatalogue, years: tuple[int, ...]) -> dict:
+    """A name piece many speeches share can still single one out among the speeches of the year
+    asked about (「2024年…政府工作报告」): such a piece weighs by its rarity within that year."""
+    dated = {entry.id for entry in catalogue.entries.values() if set(years) & set(entry.years)}
+    if not dated:
+        return pieces
+    total = len(dated) + 1
+    local = {}
+    for owner, found in pieces.items():
+        if owner not in dated:
+            local[owner] = found
+            continue
+        local[owner] = [(max(weight, (end - start) * _rarity(len(catalogue.grams[text[start:end]] & dated), total)), start, end)
+                        for weight, start, end in found]
+    return local
+
+
+def _rarity(count: int, total: int) -> float:
+    return max(0.0, math.log(total / (count + 0.5)) / math.log(total / 1.5)) if count and total > 1.5 else 0.0
 
 
 def _chosen_pieces(pieces: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:

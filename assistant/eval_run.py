@@ -39,7 +39,8 @@ def cached_index_dir(settings, corpus: Sequence[str]) -> Path:
     from assistant.factory import chunker_key
 
     paths = sorted({str(Path(p).resolve()) for p in [settings.data_dir, *corpus]})
-    key = json.dumps([paths, settings.embedding_model, chunker_key(settings)], ensure_ascii=False)
+    model = settings.embedding_model + ("+int8" if getattr(settings, "embedding_precision", "bf16") == "int8" else "")
+    key = json.dumps([paths, model, chunker_key(settings)], ensure_ascii=False)
     return settings.cache_dir / "eval-index" / hashlib.sha256(key.encode()).hexdigest()[:12]
 
 

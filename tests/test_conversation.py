@@ -59,6 +59,13 @@ def test_another_speech_excludes_the_one_just_used(assistant):
     assert other_way.grounded and all(c.speech_id != "秸秆讲话.txt" for c in other_way.citations)
 
 
+def test_the_words_pointing_elsewhere_leave_the_standalone_question():
+    from assistant.understanding.conversation import _ANOTHER_WORDS, _THERE
+
+    asked = "另一篇讲话也讲到了禁烧，那里是怎么说的？"
+    assert _THERE.sub("", _ANOTHER_WORDS.sub("", asked)).strip("，, ") == "讲到了禁烧，是怎么说的？"
+
+
 def test_a_question_that_stands_alone_inherits_nothing(assistant):
     first = assistant.ask("塘坝清淤要完成多少座？")
     answer = replay(assistant, "秸秆综合利用工作会议上怎么压实责任？", "塘坝清淤要完成多少座？")

@@ -71,7 +71,10 @@ def _entry(record) -> SpeechEntry:
 
 def _names(record) -> tuple[str, ...]:
     """The meeting and the title name a speech (「在X上的讲话」 adds nothing to X)."""
-    return tuple(dict.fromkeys(name for name in (record.meeting, record.title) if _usable(name)))
+    meeting, title = record.meeting, record.title
+    if _usable(meeting) and (not title or meeting in title):
+        return (meeting,)  # 「县委书记在X上的讲话」 names X
+    return tuple(name for name in (meeting, title) if _usable(name))
 
 
 def _usable(name: str | None) -> bool:

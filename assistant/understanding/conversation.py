@@ -20,6 +20,11 @@ from assistant.followup import is_follow_up, rewrite_by_rules
 from assistant.understanding.question import QuestionAnalysis
 
 _ANOTHER = re.compile(r"另一篇|另外一篇|另一个讲话|别的讲话|其他讲话|其他几篇|别的几篇")
+# 「另一篇讲话也讲到了X，那里是怎么说的？」 → 「讲到了X，是怎么说的？」: the words that only point elsewhere
+_ANOTHER_WORDS = re.compile(r"(?:另一篇|另外一篇|另一个|别的|其他几篇|别的几篇|其他)(?:讲话|报告|文件)?(?:里|中)?(?:也|还)?")
+_THERE = re.compile(r"(?:那里|那边|那篇里|里面)(?=是|怎么|如何|又)")
+_KIND_WORDS = (("讲话", "speech"), ("发言", "speech"), ("报告", "report"), ("条例", "regulation"), ("办法", "regulation"))
+_REGULATION = re.compile(r"条例|办法|规定|细则")
 _YEAR_REF = re.compile(r"那一年|这一年|那年|当年")
 _MEETING_REF = re.compile(r"那次会议|这次会议|那个会议|那个会上|那次会上|那次会|这次会")
 _SPEECH_REF = re.compile(r"这篇讲话|那篇讲话|该讲话|这篇|那篇|这份报告|那份报告|该报告|这个条例|该条例|这部条例|它(?=[^们])")
@@ -76,7 +81,17 @@ class ConversationResolver:
         meant = previous.analysis.scope.speech_ids[:1] if previous.analysis.scope.speech_ids else ()
         if not _ANOTHER.search(question) or not meant:
             return None
-        return self._resolved(question, question, tuple(dict.fromkeys(previous.exclude + meant)))
+        query = _THERE.sub("", _ANOTHER_WORDS.sub("", question)).strip("，, ") or question
+        exclude = tuple(dict.fromkeys(previous.exclude + meant))
+        return self._resolved(question, query, exclude, self._of_kind(question, meant[0], exclude))
+
+    def _of_kind(self, question: str, previous_id: str, exclude: tuple[str, ...]) -> tuple[str, ...]:
+        """「另一篇讲话」 means another speech, 「另一份报告」 another report, 「另一部条例」 another
+        regulation; said without a kind, another document of the kind just used."""
+        records = self.understanding.index.speeches()
+        asked = next((kind for word, kind in _KIND_WORDS if word in question), None)
+        kind = asked or (document_kind(records[previous_id]) if previous_id in records else None)
+        return tuple(i for i, r in records.items() if i not in exclude and document_kind(r) == kind) if kind else ()
 
     def _scope_reference(self, question, analysis, previous) -> Resolution | None:
         scope = previous.analysis.scope
@@ -105,6 +120,14 @@ class ConversationResolver:
 
     def _record(self, speech_id: str | None):
         return self.understanding.index.speeches().get(speech_id) if speech_id else None
+
+
+def document_kind(record) -> str:
+    """What kind of document a speech record is, by its title: a regulation, a report or a speech."""
+    name = f"{record.meta.title or ''}{record.meta.meeting or ''}"
+    if _REGULATION.search(name):
+        return "regulation"
+    return "report" if "报告" in name else "speech"
 
 
 def stands_alone(question: str, analysis: QuestionAnalysis) -> bool:

@@ -12,7 +12,8 @@ from assistant.understanding.scope import Scope, scope_of
 
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]")
 _YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
-NAMING_GAP = 3  # characters (「那篇」「的」) between two pieces of one name
+NAMING_GAP = 6  # characters (「那篇」「和资金争取」) between two pieces of one name, in one clause
+_PUNCTUATION = re.compile(r"[，,。？?！!；;：:、]")
 MIN_FOCUS_TERM = 4  # shorter name pieces (「建设」) may be what the question is about
 
 __all__ = ["Constraints", "Intent", "QuestionAnalysis", "Scope", "analyse"]
@@ -65,7 +66,8 @@ def naming_region(text: str, terms: list[str]) -> tuple[int, int] | None:
         return None
     start, end = found[0]
     for piece_start, piece_end in found[1:]:
-        if piece_start <= end + NAMING_GAP:
+        between = text[end:piece_start]
+        if piece_start <= end + NAMING_GAP and not _PUNCTUATION.search(between):
             end = max(end, piece_end)
     return start, end
 

@@ -50,6 +50,7 @@ def make_citation(n: int, evidence: Evidence, quote: Sentence) -> Citation | Non
         date=record.date if record else None, meeting=record.meeting if record else None,
         speech_id=passage.speech_id, chunk_id=passage.chunk_id, score=passage.score, text=passage.text,
         start=passage.start, end=passage.end, quote=quote.text, quote_start=quote.start, quote_end=quote.end,
+        pages=record.meta.pages_of(quote.start, quote.end) if record else (),
     )
 
 

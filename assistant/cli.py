@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Callable
 
 from vectorstore.errors import PolicyQAError
@@ -43,7 +44,7 @@ def _problem(item: dict) -> str:
 def configure_logging(level: str, verbose: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else level.upper(),
                         format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "jieba", "urllib3"):
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "jieba", "urllib3", "milvus_lite", "pymilvus", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -69,7 +70,9 @@ def _command(commands, name: str, handler: Callable, help_text: str) -> argparse
 
 
 def _add_ingest(commands) -> None:
-    sub = _command(commands, "ingest", cmd_ingest, "index speech files (.txt .md .docx .pdf .html .jsonl) or folders")
+    from vectorstore.readers.registry import accepted
+
+    sub = _command(commands, "ingest", cmd_ingest, f"index speech files ({accepted()}) or folders")
     sub.add_argument("paths", nargs="+", help="files or folders")
     sub.add_argument("--prune", action="store_true", help="also remove indexed files that are not among PATHS")
     sub.add_argument("--rebuild", action="store_true", help="drop the index first (after changing model or chunker)")
@@ -137,13 +140,10 @@ def _add_serve(commands) -> None:
 # -- handlers ----------------------------------------------------------------
 def cmd_ingest(args, settings) -> int:
     from assistant import factory
-    from vectorstore.chroma import make_client
-    from vectorstore.store import drop_index
 
-    client = make_client(settings.index_dir, settings.chroma_host, settings.chroma_port, settings.chroma_ssl)
     if args.rebuild:
-        drop_index(client, settings.collection, settings.keyword_dir)
-    index = factory.build_index(settings, client=client)
+        factory.drop_index(settings)
+    index = factory.build_index(settings)
     report = factory.build_ingestor(settings, index).ingest(
         args.paths, prune=args.prune, progress=not args.no_progress and sys.stderr.isatty())
     for what, reason in report.skipped:
@@ -216,12 +216,16 @@ def index_info(index, settings) -> dict:
 
     location = (f"chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
                 else str(settings.index_dir))
+    on_disk = settings.index_dir
+    if settings.store == "milvus":
+        location = settings.milvus_path.split("?")[0]
+        on_disk = None if "://" in location else Path(location)
     return {
-        "location": location, "collection": settings.collection,
+        "store": settings.store, "location": location, "collection": settings.collection,
         "embedding_model": index.identity.embedding_model, "dimension": index.identity.dimension,
         "chunker": index.identity.chunker, "speeches": len(index.speeches()),
         "chunks": index.chunk_count(), "keyword_chunks": len(index.keyword),
-        "size_on_disk_mb": round(directory_size(settings.index_dir) / 2**20, 2),
+        "size_on_disk_mb": round(directory_size(on_disk) / 2**20, 2) if on_disk else None,
     }
 
 

@@ -127,7 +127,8 @@ class Assistant:
 
         if self.index.read_only:  # refuse before the files are kept in the upload folder
             raise ReadOnlyIndexError(self.index.read_only_folder)
-        paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes, self.settings.max_text_chars)
+        paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes, self.settings.max_text_chars,
+                      limits=self.settings.read_limits)
         return IngestOutcome.from_report(self.ingest(paths, progress=progress))
 
     def ingest(self, paths: Iterable[str | Path], prune: bool = False, progress: bool = False):

@@ -20,31 +20,58 @@ def chunker_key(settings: Settings) -> str:
 
 def build_embeddings(settings: Settings):
     """The langchain ``Embeddings`` the settings name; the model loads on first use."""
-    from vectorstore.embeddings import LazyEmbeddings, known_dimension, load_embeddings
+    from vectorstore.embedding import (LazyEmbeddings, check_combination, embedding_identity, known_dimension,
+                                       load_embeddings)
     from vectorstore.hashing import HASHING_MODEL_ID, BigramEmbeddings
 
     if settings.embedding_model == HASHING_MODEL_ID:
         return BigramEmbeddings()
+    model, backend, precision = settings.embedding_model, settings.embedding_backend, settings.embedding_precision
+    check_combination(model, backend, precision)
 
     def load():
         return load_embeddings(
-            settings.embedding_model, settings.cache_dir, dtype=settings.embedding_dtype,
-            threads=settings.threads, batch_size=settings.embedding_batch_size,
+            model, settings.cache_dir, backend=backend, precision=precision, dtype=settings.embedding_dtype,
+            threads=settings.threads, batch_size=settings.embedding_batch_size, calibration_dir=settings.data_dir,
         )
 
-    return LazyEmbeddings(load, settings.embedding_model, known_dimension(settings.embedding_model))
+    return LazyEmbeddings(load, embedding_identity(model, precision), known_dimension(model))
 
 
 def build_index(settings: Settings, embeddings=None, client=None):
-    """Open (or create) the index; ``embeddings``/``client`` default to the settings' ones."""
+    """Open (or create) the index in the settings' store; ``embeddings``/``client`` (a Chroma
+    client) default to the settings' ones."""
     from vectorstore.chroma import make_client
     from vectorstore.store import IndexIdentity, SpeechIndex
 
     embeddings = embeddings if embeddings is not None else build_embeddings(settings)
+    identity = IndexIdentity(embeddings.model_id, embeddings.dimension, chunker_key(settings))
+    if settings.store == "milvus":
+        return _milvus_store(settings, embeddings, identity)
     client = client if client is not None else make_client(
         settings.index_dir, settings.chroma_host, settings.chroma_port, settings.chroma_ssl)
-    identity = IndexIdentity(embeddings.model_id, embeddings.dimension, chunker_key(settings))
     return SpeechIndex(client, embeddings, identity, settings.collection, settings.keyword_dir)
+
+
+def _milvus_store(settings: Settings, embeddings, identity):
+    from vectorstore.stores.milvus import MilvusStore
+
+    return MilvusStore(settings.milvus_path, embeddings, identity, settings.collection,
+                       token=settings.milvus_token, fusion=settings.milvus_fusion)
+
+
+def drop_index(settings: Settings) -> None:
+    """Delete the settings' index whatever it was built with (``ingest --rebuild``)."""
+    if settings.store == "milvus":
+        from vectorstore.stores.milvus import drop_milvus
+
+        drop_milvus(settings.milvus_path, settings.milvus_token, settings.collection)
+        return
+    from vectorstore.chroma import make_client
+    from vectorstore.store import drop_index as drop_chroma
+
+    client = make_client(settings.index_dir, settings.chroma_host, settings.chroma_port, settings.chroma_ssl)
+    drop_chroma(client, settings.collection, settings.keyword_dir)
 
 
 def build_ingestor(settings: Settings, index, gate=None):
@@ -52,7 +79,7 @@ def build_ingestor(settings: Settings, index, gate=None):
 
     return Ingestor(index, max_chars=settings.chunk_max_chars, chunker_key=chunker_key(settings),
                     max_bytes=settings.max_file_bytes, max_text_chars=settings.max_text_chars,
-                    gate=gate, uploads_dir=settings.uploads_path)
+                    gate=gate, uploads_dir=settings.uploads_path, read_limits=settings.read_limits)
 
 
 def build_searcher(index, settings: Settings | None = None):

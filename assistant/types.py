@@ -66,11 +66,21 @@ class Citation(BaseModel):
     quote: str = Field(description="the supporting sentence, verbatim in the cleaned speech text")
     quote_start: int
     quote_end: int
+    pages: tuple[int, ...] = Field(default=(), description="pages of the file (a PDF or scan) the quote is on; "
+                                   "empty for files without pages")
 
     @property
     def label(self) -> str:
         """How a user recognises the speech: title, else meeting, else file."""
         return self.title or (f"在{self.meeting}上的讲话" if self.meeting else self.source)
+
+    @property
+    def page_label(self) -> str:
+        """「第 3 页」, 「第 3–4 页」, or "" for a file without pages."""
+        if not self.pages:
+            return ""
+        first, last = self.pages[0], self.pages[-1]
+        return f"第 {first} 页" if first == last else f"第 {first}–{last} 页"
 
 
 class RelatedPassage(BaseModel):
@@ -115,7 +125,7 @@ class Answer(BaseModel):
         """The citations as Markdown: where each comes from and its quoted sentence."""
         lines = []
         for c in self.citations:
-            where = "，".join(part for part in (c.label, c.speaker, c.date, c.section) if part)
+            where = "，".join(part for part in (c.label, c.speaker, c.date, c.section, c.page_label) if part)
             lines += [f"[{c.n}] {where}（{c.source}）", f"> {c.quote}", ""]
         return "\n".join(lines).rstrip()
 

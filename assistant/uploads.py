@@ -13,7 +13,7 @@ from pathlib import Path
 
 from vectorstore.errors import InputError
 from vectorstore.limits import DEFAULT_MAX_TEXT_CHARS
-from vectorstore.loaders import SUPPORTED_SUFFIXES, load_file
+from vectorstore.readers import SUPPORTED_SUFFIXES, ReadLimits, accepted, check_file
 
 MAX_NAME_BYTES = 200  # file systems take 255 bytes; room for the .part of a write
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -39,40 +39,44 @@ def safe_name(name: str) -> str:
     return stem.decode(errors="ignore").rstrip(" .") + suffix  # shortened to what a file system takes, type kept
 
 
-def check(upload: Upload, max_bytes: int, max_chars: int = DEFAULT_MAX_TEXT_CHARS) -> str:
+def check(upload: Upload, max_bytes: int, max_chars: int = DEFAULT_MAX_TEXT_CHARS,
+          limits: ReadLimits | None = None) -> str:
     """The name to store the upload under; InputError when it cannot be indexed."""
     name = safe_name(upload.name)
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(f"{name}: {suffix or 'no extension'} files cannot be indexed; "
-                         f"upload one of {' '.join(SUPPORTED_SUFFIXES)}")
+                         f"upload one of {accepted()}")
     if not upload.content:
         raise InputError(f"{name}: the file is empty")
     if len(upload.content) > max_bytes:
         raise InputError(f"{name}: {len(upload.content) / 2**20:.1f} MB is over the "
                          f"{max_bytes / 2**20:.0f} MB limit (POLICYQA_MAX_FILE_MB)")
-    _readable(name, upload.content, max_bytes, max_chars)
+    _readable(name, upload.content, limits or ReadLimits(max_bytes=max_bytes, max_chars=max_chars))
     return name
 
 
-def _readable(name: str, content: bytes, max_bytes: int, max_chars: int) -> None:
-    """Parse the file in a scratch folder first: a broken file never replaces a good one."""
+def _readable(name: str, content: bytes, limits: ReadLimits) -> None:
+    """Parse the file in a scratch folder first: a broken file never replaces a good one.
+
+    A scan (image, PDF pages without text) is checked, not OCR'd: its pixels, pages,
+    page sizes and the OCR tools; the ingest that follows reads it once.
+    """
     with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as scratch:
         path = Path(scratch) / name
         path.write_bytes(content)
         try:
-            documents = load_file(path, max_bytes=max_bytes, max_chars=max_chars)
+            check_file(path, limits)
         except InputError as error:
             raise InputError(f"{name}: {error}") from None
-    if not any(document.text.strip() for document in documents):
-        raise InputError(f"{name}: no text could be read from the file")
 
 
-def store(uploads: list[Upload], folder: Path, max_bytes: int, max_chars: int = DEFAULT_MAX_TEXT_CHARS) -> list[Path]:
+def store(uploads: list[Upload], folder: Path, max_bytes: int, max_chars: int = DEFAULT_MAX_TEXT_CHARS,
+          limits: ReadLimits | None = None) -> list[Path]:
     """Check every upload first, then write them all into ``folder``; returns the written paths."""
     if not uploads:
-        raise InputError("no file was uploaded; choose one or more .txt .md .docx .pdf files")
-    names = [check(upload, max_bytes, max_chars) for upload in uploads]
+        raise InputError(f"no file was uploaded; choose one or more files ({accepted()})")
+    names = [check(upload, max_bytes, max_chars, limits) for upload in uploads]
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, upload in zip(names, uploads):

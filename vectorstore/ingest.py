@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -20,7 +20,7 @@ from vectorstore.compute import ComputeGate
 from vectorstore.errors import InputError
 from vectorstore.file_keys import FileKeys, keyed
 from vectorstore.limits import DEFAULT_MAX_TEXT_CHARS
-from vectorstore.loaders import discover, load_file
+from vectorstore.readers import ReadLimits, discover, load_file
 from vectorstore.speeches import content_hash, speeches_from_document
 from vectorstore.store import SpeechIndex, SpeechRecord, indexed_text
 from vectorstore.types import Chunk, Speech
@@ -68,7 +68,7 @@ class Ingestor:
 
     def __init__(self, index: SpeechIndex, *, max_chars: int, chunker_key: str, max_bytes: int,
                  max_text_chars: int = DEFAULT_MAX_TEXT_CHARS, gate: ComputeGate | None = None,
-                 uploads_dir: Path | None = None):
+                 uploads_dir: Path | None = None, read_limits: ReadLimits | None = None):
         self.index = index
         self.max_chars = max_chars
         self.chunker_key = chunker_key
@@ -76,6 +76,7 @@ class Ingestor:
         self.max_text_chars = max_text_chars
         self.gate = gate or ComputeGate()  # held per batch, so questions never wait for a whole ingest
         self.uploads_dir = uploads_dir
+        self.read_limits = read_limits or ReadLimits(max_bytes=max_bytes, max_chars=max_text_chars)
 
     def ingest(self, paths: Iterable[str | Path], *, prune: bool = False, progress: bool = True) -> IngestReport:
         report = IngestReport()
@@ -103,7 +104,7 @@ class Ingestor:
         by_text = {record.text_hash: record.id for record in indexed.values()}
         for key, path in _bar(keyed_files, "reading", progress):
             try:
-                documents = load_file(path, max_bytes=self.max_bytes, max_chars=self.max_text_chars)
+                documents = load_file(path, limits=self._limits(), progress=progress)
             except InputError as error:
                 report.skipped.append((str(path), str(error)))
                 continue
@@ -112,6 +113,10 @@ class Ingestor:
                 for speech in self._speeches(keyed(document, path.name, key), report):
                     self._classify(speech, document.path, indexed, by_text, pending, report)
         return pending, loaded, set(given)
+
+    def _limits(self) -> ReadLimits:
+        """The read limits, with the byte and character limits as set on this ingestor now."""
+        return replace(self.read_limits, max_bytes=self.max_bytes, max_chars=self.max_text_chars)
 
     def _speeches(self, document, report: IngestReport) -> list[Speech]:
         speeches = speeches_from_document(document)
@@ -154,14 +159,20 @@ class Ingestor:
                 report.chunks_embedded += len(texts)
 
     def _embed(self, texts: list[str], bar) -> np.ndarray:
-        """Vectors for ``texts``, a slice per turn at the compute gate."""
+        """Vectors for ``texts``, a slice per turn at the compute gate. The texts of all the batch's
+        speeches are sorted by length first, so a slice's texts are alike and little of it is padding."""
+        order = np.argsort([-len(text) for text in texts], kind="stable")
         parts = []
         for start in range(0, len(texts), _EMBED_SLICE):
-            piece = texts[start:start + _EMBED_SLICE]
+            piece = [texts[i] for i in order[start:start + _EMBED_SLICE]]
             with self.gate.background():
                 parts.append(np.asarray(self.index.embeddings.embed_documents(piece), dtype=np.float32))
             bar.update(len(piece))
-        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        if not parts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = np.empty_like(sorted_vectors := np.concatenate(parts))
+        vectors[order] = sorted_vectors
+        return vectors
 
     def _remove_vanished(self, indexed, loaded: set[str], given: set[str] | None, report: IngestReport) -> None:
         """Remove speeches a re-read file no longer has; with ``given``, those of files not given."""

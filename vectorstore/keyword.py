@@ -152,6 +152,12 @@ def query_terms(query: str) -> dict[str, None]:
     return dict.fromkeys(tokenize(_QUESTION_FORM_RE.sub(" ", normalize(query))))
 
 
+def keyword_query(query: str) -> str:
+    """A query as a text for a server-side analyzer (Milvus's jieba BM25): normalised, its
+    question words cut out as :func:`query_terms` cuts them."""
+    return _QUESTION_FORM_RE.sub(" ", normalize(query)).strip()
+
+
 _EMPTY = np.zeros(0, dtype=np.int32)
 _UPSERT_BATCH = 1000
 

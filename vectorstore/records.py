@@ -3,7 +3,8 @@
 Chroma metadata holds flat scalars (and lists), never None: a record is stored
 as its file keys plus the SpeechMeta fields under their own names (``title``,
 ``speaker``, ``date`` …, ``date_num`` for range filters), the spans as a JSON
-object and the outline tree as compact JSON (vectorstore/speech.py).
+object, the pages of a PDF or scan as a JSON list (absent for other files) and
+the outline tree as compact JSON (vectorstore/speech.py).
 :func:`record_from_metadata` gives back the same SpeechMeta and Outline.
 """
 
@@ -64,6 +65,7 @@ def record_metadata(record: SpeechRecord) -> dict:
     meta["date_num"] = date_number(record.meta.date)
     meta["spans"] = json.dumps(record.meta.to_dict()["spans"]) if record.meta.spans else None
     meta["outline"] = record.outline_json if record.outline_json != "[]" else None
+    meta["pages"] = json.dumps(record.meta.to_dict()["pages"]) if record.meta.pages else None
     return clean_metadata(meta)
 
 
@@ -71,6 +73,7 @@ def record_from_metadata(speech_id: str, meta: dict) -> SpeechRecord:
     """The record :func:`record_metadata` stored, SpeechMeta and Outline unchanged."""
     speech = SpeechMeta(**{key: meta.get(key) for key in _META_KEYS if meta.get(key) is not None},
                         places=tuple(meta.get("places") or ()),
-                        spans=spans_from_dict(json.loads(meta["spans"]) if meta.get("spans") else None))
+                        spans=spans_from_dict(json.loads(meta["spans"]) if meta.get("spans") else None),
+                        pages=tuple((int(page), int(at)) for page, at in json.loads(meta.get("pages") or "[]")))
     return SpeechRecord(id=speech_id, **{key: meta.get(key) for key in _RECORD_KEYS}, meta=speech,
                         outline_json=meta.get("outline") or "[]")

@@ -1,15 +1,18 @@
-"""Dense, keyword and hybrid (reciprocal-rank-fused) search over a SpeechIndex."""
+"""Dense, keyword and hybrid search over a store (vectorstore/stores/): the store runs each mode."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from vectorstore.store import ScoredChunk, SpeechIndex, SpeechRecord, date_number
+from vectorstore.records import SpeechRecord, date_number
+from vectorstore.stores.fusion import RRF_K, reciprocal_rank_fusion
+from vectorstore.stores.protocol import ScoredChunk, SpeechStore
 from vectorstore.types import Passage
 
+__all__ = ["SearchMode", "SearchFilters", "Searcher", "RRF_K", "reciprocal_rank_fusion", "spread_speeches",
+           "to_passage"]
 SearchMode = Literal["dense", "keyword", "hybrid"]
-RRF_K = 60
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def _end_of(date: str) -> int:
 class Searcher:
     """Runs searches and turns scored chunks into Passages."""
 
-    def __init__(self, index: SpeechIndex, dense_weight: float = 1.0, keyword_weight: float = 1.0):
+    def __init__(self, index: SpeechStore, dense_weight: float = 1.0, keyword_weight: float = 1.0):
         self.index = index
         self.dense_weight = dense_weight
         self.keyword_weight = keyword_weight
@@ -67,26 +70,10 @@ class Searcher:
         return [to_passage(hit, records.get(hit.chunk.speech_id)) for hit in hits]
 
     def _keyword(self, query: str, k: int, where: dict | None) -> list[ScoredChunk]:
-        allowed = self.index.chunk_ids(where) if where else None
-        return self.index.keyword_search(query, k, allowed)
+        return self.index.keyword_search(query, k, where)
 
     def _hybrid(self, query: str, k: int, where: dict | None) -> list[ScoredChunk]:
-        depth = max(3 * k, 30)
-        dense = self.index.dense_search(query, depth, where)
-        keyword = self._keyword(query, depth, where)
-        return reciprocal_rank_fusion([(dense, self.dense_weight), (keyword, self.keyword_weight)])[:k]
-
-
-def reciprocal_rank_fusion(rankings: list[tuple[list[ScoredChunk], float]], k: int = RRF_K) -> list[ScoredChunk]:
-    """Fuse ranked lists: score = Σ weight / (k + rank); ties keep the first list's order."""
-    scores: dict[str, float] = {}
-    chunks = {}
-    for ranking, weight in rankings:
-        for rank, hit in enumerate(ranking, start=1):
-            scores[hit.chunk.id] = scores.get(hit.chunk.id, 0.0) + weight / (k + rank)
-            chunks.setdefault(hit.chunk.id, hit.chunk)
-    order = sorted(scores, key=lambda chunk_id: -scores[chunk_id])
-    return [ScoredChunk(chunks[chunk_id], scores[chunk_id]) for chunk_id in order]
+        return self.index.hybrid_search(query, k, where, self.dense_weight, self.keyword_weight)
 
 
 def spread_speeches(passages: list[Passage], cap: int) -> list[Passage]:

@@ -42,16 +42,26 @@ class SpeechMeta:
     source: str = ""  # the file name shown to users (``file.jsonl#id`` for a JSONL record)
     part: int | None = None
     spans: tuple[tuple[str, int, int], ...] = ()
+    pages: tuple[tuple[int, int], ...] = ()  # (page, offset where it starts) of a PDF or scan; see vectorstore/pages.py
 
     def span(self, name: str) -> tuple[int, int] | None:
         """Where the value of field ``name`` is stated in the text, or None."""
         return next(((start, end) for field, start, end in self.spans if field == name), None)
 
+    def pages_of(self, start: int, end: int) -> tuple[int, ...]:
+        """The pages of the file that ``text[start:end]`` lies on; empty for a file without pages."""
+        from vectorstore.pages import pages_of
+
+        return pages_of(self.pages, start, end)
+
     def to_dict(self) -> dict:
-        """JSON-ready: places a list, spans ``{field: [start, end]}``."""
+        """JSON-ready: places a list, spans ``{field: [start, end]}``, pages ``[[page, offset], …]`` (only when paged)."""
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["places"] = list(self.places)
         data["spans"] = {field: [start, end] for field, start, end in self.spans}
+        data["pages"] = [list(page) for page in self.pages]
+        if not self.pages:
+            del data["pages"]  # the content hash of a speech without pages stays what it was
         return data
 
     @classmethod
@@ -59,6 +69,7 @@ class SpeechMeta:
         fields = {name: data[name] for name in cls.__dataclass_fields__ if data.get(name) is not None}
         fields["places"] = tuple(data.get("places") or ())
         fields["spans"] = spans_from_dict(data.get("spans"))
+        fields["pages"] = tuple((int(page), int(offset)) for page, offset in data.get("pages") or ())
         return cls(**fields)
 
 

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 
 from vectorstore.cleaning import clean_text
 from vectorstore.metadata import extract_metadata
 from vectorstore.outline_tree import OUTLINE_VERSION, build_outline
+from vectorstore.pages import map_page_starts, speech_pages
 from vectorstore.splitting import split_speeches
 from vectorstore.types import RawDocument, Speech
 
 
 def speeches_from_document(document: RawDocument) -> list[Speech]:
-    """All speeches in one raw document, cleaned, with rule-based metadata and their outline."""
-    parts = split_speeches(clean_text(document.text))
-    speeches = []
+    """All speeches in one raw document, cleaned, with rule-based metadata, their pages and outline."""
+    cleaned = clean_text(document.text)
+    page_starts = map_page_starts(document.text, document.page_starts, cleaned)
+    parts = split_speeches(cleaned)
+    speeches, cursor = [], 0
     for number, part in enumerate(parts, start=1):
         meta = extract_metadata(part.text, part.heading, document.meta, source=document.source, part=part.ordinal)
+        if page_starts:
+            cursor = cleaned.find(part.text, cursor)
+            meta = replace(meta, pages=speech_pages(page_starts, cursor, cursor + len(part.text)))
         speech_id = document.source if len(parts) == 1 else f"{document.source}#{number}"
         speeches.append(Speech(id=speech_id, text=part.text, meta=meta, outline=build_outline(part.text)))
     return speeches

@@ -19,12 +19,15 @@ class RawDocument:
 
     ``source`` is the file name shown to users (for JSONL: ``file.jsonl#id``).
     ``meta`` holds metadata the file itself states (JSONL fields), never guesses.
+    ``page_starts`` holds, for a paged file (PDF, scan), the offset in ``text`` where
+    each page begins (page 1 at 0); empty for files without pages.
     """
 
     source: str
     text: str
     path: str = ""
     meta: dict = field(default_factory=dict)
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

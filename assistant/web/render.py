@@ -57,8 +57,13 @@ def citation_card(citation: Citation) -> str:
         citation.label, _speaker(citation), citation.date, citation.section) if part)
     return (f'<div class="citation-card"><div class="citation-head">[{citation.n}] {head}</div>'
             f'<div class="citation-passage">{highlighted(citation)}</div>'
-            f'<div class="citation-source">{escape(citation.source)} · 第 {citation.quote_start}–'
+            f'<div class="citation-source">{escape(citation.source)}{_page(citation)} · 第 {citation.quote_start}–'
             f'{citation.quote_end} 字</div></div>')
+
+
+def _page(citation: Citation) -> str:
+    """「 · 第 3 页」 for a quote from a PDF or scan."""
+    return f" · {escape(citation.page_label)}" if citation.pages else ""
 
 
 def related_card(passage: RelatedPassage) -> str:

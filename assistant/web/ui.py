@@ -21,11 +21,12 @@ from assistant.types import Answer, FilterSpec
 from assistant.uploads import Upload
 from assistant.web.render import answer_html, backend_label, question_html, text_html
 from vectorstore.errors import PolicyQAError
+from vectorstore.readers.registry import SUPPORTED_SUFFIXES, accepted
 
 log = logging.getLogger(__name__)
 
 EXAMPLES = ["什么是“四千精神”？", "什么是五皮精神？", "安阳一季度签约项目开工率是多少？", "怎样优化营商环境？"]
-UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf"]
+UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
 SPEECH_COLUMNS = ["编号", "标题/会议", "讲话人", "日期", "地点", "段落数", "文件"]
 
 
@@ -108,7 +109,7 @@ class Handlers:
 
     def upload(self, files, progress=gr.Progress(track_tqdm=True)):
         if not files:
-            raise gr.Error("请先选择要上传的文件（.txt .md .docx .pdf）")
+            raise gr.Error(f"请先选择要上传的文件（{accepted()}）")
         progress(0, desc="读取文件")
         uploads = [Upload(name=Path(f).name, content=Path(f).read_bytes()) for f in map(uploaded_path, files)]
         outcome = self.assistant.add_files(uploads, progress=True)
@@ -225,7 +226,7 @@ def library_tab(handlers: Handlers, filters: tuple) -> list:
                          label="已收录的讲话", elem_id="speeches", wrap=True)
     with gr.Row():
         with gr.Column():
-            files = gr.File(label="上传讲话（.txt .md .docx .pdf）", file_count="multiple", file_types=UPLOAD_TYPES,
+            files = gr.File(label=f"上传讲话（{accepted()}；扫描件和图片会做文字识别）", file_count="multiple", file_types=UPLOAD_TYPES,
                             elem_id="upload")
             upload = gr.Button("导入并建立索引", variant="primary")
         with gr.Column():

@@ -1,0 +1,333 @@
+"""The Milvus store: chunks and speech records in two Milvus collections, BM25 in the engine.
+
+``uri`` is a file path ending in ``.db`` (Milvus Lite, in this process; one process per
+file) or ``http(s)://host:19530`` (Milvus Standalone or Distributed, shared by any
+number of app replicas). Dense HNSW, the jieba BM25 function and the fusion of both
+(``hybrid_search``) run in Milvus; nothing is kept on local disk or rebuilt per
+process. Schemas and filters: vectorstore/stores/milvus_schema.py; writes follow the
+protocol in vectorstore/stores/protocol.py.
+
+What was built with the index (format, model, dimension, chunker) is stored as
+collection properties and checked on open. Every write bumps a ``generation``
+property of the speeches collection; the cached speech records and keyword
+statistics are checked against it at most every :data:`RECHECK_S` seconds, so a
+replica sees another's writes within that time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Iterable, Literal
+
+import numpy as np
+
+from vectorstore.errors import ConfigError
+from vectorstore.keyword import keyword_query
+from vectorstore.records import SpeechRecord
+from vectorstore.stores import milvus_schema as schema
+from vectorstore.stores.chunks import mean_vector
+from vectorstore.stores.fusion import RRF_K, hybrid_depth, reciprocal_rank_fusion
+from vectorstore.stores.milvus_terms import MilvusTerms
+from vectorstore.stores.protocol import INDEX_FORMAT, IndexIdentity, ScoredChunk, SpeechWrite
+from vectorstore.types import Chunk
+
+log = logging.getLogger(__name__)
+Fusion = Literal["rrf", "weighted", "client"]
+RECHECK_S = 1.0
+_PAGE = 1000  # rows a query page or a write batch holds
+_QUERY_LIMIT = 16384  # Milvus's most rows one query returns
+_PROPERTY = "policyqa."
+
+
+class MilvusStore:
+    """Chunk + speech collections in Milvus, with the engine's BM25 and hybrid search."""
+
+    kind = "milvus"
+    read_only = False
+    read_only_folder: Path | None = None
+
+    def __init__(self, uri: str, embeddings, identity: IndexIdentity, collection: str,
+                 token: str | None = None, fusion: Fusion = "rrf"):
+        self.uri = uri
+        self.embeddings = embeddings
+        self.identity = identity
+        self.fusion = fusion
+        _quiet_jieba()
+        self.client = connect(uri, token)
+        self._names = (f"{collection}_chunks", f"{collection}_speeches")
+        self._lock = threading.Lock()
+        self._records: dict[str, SpeechRecord] | None = None
+        self._records_generation: str | None = None
+        self._seen: tuple[float, str | None] = (0.0, None)  # (when checked, generation)
+        for name, make in ((self._names[0], self._create_chunks), (self._names[1], self._create_speeches)):
+            self._open(name, make)
+        self.keyword = MilvusTerms(self)
+
+    # -- opening -----------------------------------------------------------
+    def _open(self, name: str, make) -> None:
+        if not self.client.has_collection(name):
+            make(name)
+            return
+        self.identity.check(name, stored_identity(self.client, name))
+        self.client.load_collection(name)
+
+    def _create_chunks(self, name: str) -> None:
+        self._create(name, schema.chunk_schema(self.client, self.identity.dimension), schema.chunk_indexes(self.client))
+
+    def _create_speeches(self, name: str) -> None:
+        self._create(name, schema.speech_schema(self.client, self.identity.dimension), schema.speech_indexes(self.client))
+
+    def _create(self, name: str, collection_schema, indexes) -> None:
+        """An empty collection, indexed (without waiting: Lite cannot tell index progress) and loaded."""
+        self.client.create_collection(name, schema=collection_schema, consistency_level="Strong")
+        self.client.create_index(name, indexes, sync=False)
+        self.client.load_collection(name)
+        self._mark(name)
+
+    def _mark(self, name: str) -> None:
+        metadata = self.identity.as_metadata()
+        self.client.alter_collection_properties(
+            name, {f"{_PROPERTY}{key}": str(metadata[key]) for key in ("format", "embedding_model",
+                                                                        "dimension", "chunker")})
+
+    def location(self) -> str:
+        return f"milvus {self.uri}"
+
+    # -- freshness ---------------------------------------------------------
+    def generation(self) -> str | None:
+        """The speeches collection's write generation, read at most every RECHECK_S seconds."""
+        checked, seen = self._seen
+        if time.monotonic() - checked < RECHECK_S:
+            return seen
+        properties = self.client.describe_collection(self._names[1]).get("properties") or {}
+        self._seen = (time.monotonic(), properties.get(f"{_PROPERTY}generation"))
+        return self._seen[1]
+
+    def _bump(self) -> None:
+        """Record a write: this process drops its caches, other replicas see a new generation."""
+        stamp = uuid.uuid4().hex
+        self.client.alter_collection_properties(self._names[1], {f"{_PROPERTY}generation": stamp})
+        with self._lock:
+            self._records, self._seen = None, (time.monotonic(), stamp)
+
+    # -- reading -----------------------------------------------------------
+    def speeches(self) -> dict[str, SpeechRecord]:
+        """Every committed speech, by id (cached until the generation changes)."""
+        generation = self.generation()
+        with self._lock:
+            cached = self._records
+            if cached is not None and self._records_generation == generation:
+                return dict(cached)
+        rows = self._scan(self._names[1], "", ["meta"])
+        records = {row["id"]: schema.speech_from_row(row) for row in rows}
+        with self._lock:
+            self._records, self._records_generation = records, generation
+        return dict(records)
+
+    def speech_chunks(self, speech_id: str) -> list[Chunk]:
+        rows = self.client.query(self._names[0], filter=schema.where_expr({"speech_id": speech_id}),
+                                 output_fields=schema.CHUNK_FIELDS, limit=_QUERY_LIMIT)
+        return sorted((schema.chunk_from_row(row) for row in rows), key=lambda chunk: chunk.start)
+
+    def chunk_count(self) -> int:
+        rows = self.client.query(self._names[0], filter="", output_fields=["count(*)"])
+        return int(rows[0]["count(*)"])
+
+    def chunk_ids(self, where: dict | None = None) -> set[str]:
+        return {row["id"] for row in self._scan(self._names[0], schema.where_expr(where), ["id"])}
+
+    def get_chunks(self, ids: list[str]) -> list[Chunk]:
+        by_id = {}
+        for start in range(0, len(ids), _PAGE):
+            rows = self.client.get(self._names[0], ids=ids[start:start + _PAGE], output_fields=schema.CHUNK_FIELDS)
+            by_id.update((row["id"], schema.chunk_from_row(row)) for row in rows)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def chunks_containing(self, text: str, where: dict | None = None, limit: int = 20) -> list[Chunk]:
+        """Chunks whose text contains ``text`` verbatim."""
+        expr = " and ".join(part for part in (schema.like_contains("text", text), schema.where_expr(where)) if part)
+        rows = self.client.query(self._names[0], filter=expr, output_fields=schema.CHUNK_FIELDS, limit=limit)
+        return [chunk for chunk in map(schema.chunk_from_row, rows) if text in chunk.text]
+
+    def similarities(self, query: str, chunk_ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of the query to each chunk (vectors are unit length)."""
+        if not chunk_ids:
+            return {}
+        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        rows = self.client.get(self._names[0], ids=list(chunk_ids), output_fields=["vector"])
+        return {row["id"]: float(np.dot(np.asarray(row["vector"], dtype=np.float32), vector)) for row in rows}
+
+    def _scan(self, name: str, expr: str, fields: list[str]) -> list[dict]:
+        """Every row matching ``expr``, a page at a time by primary key (rows come in key order)."""
+        rows: list[dict] = []
+        last = ""
+        while True:
+            cursor = f"id > {schema.literal(last)}"
+            page = self.client.query(name, filter=f"({expr}) and {cursor}" if expr else cursor,
+                                     output_fields=fields, limit=_PAGE)
+            rows.extend(page)
+            if len(page) < _PAGE:
+                return rows
+            last = max(row["id"] for row in page)
+
+    # -- searching ---------------------------------------------------------
+    def dense_search(self, query: str, k: int = 10, where: dict | None = None) -> list[ScoredChunk]:
+        """Chunks nearest the query embedding; score = cosine similarity."""
+        return self._search(self._dense_request(query, k, where))
+
+    def keyword_search(self, query: str, k: int = 10, where: dict | None = None) -> list[ScoredChunk]:
+        """The engine's BM25 over the jieba-analysed indexed text."""
+        request = self._keyword_request(query, k, where)
+        return [ScoredChunk(hit.chunk, abs(hit.score)) for hit in self._search(request)] if request else []
+
+    def hybrid_search(self, query: str, k: int, where: dict | None, dense_weight: float,
+                      keyword_weight: float) -> list[ScoredChunk]:
+        """Dense and BM25 candidates fused in the engine (``rrf``/``weighted``) or here (``client``)."""
+        depth = hybrid_depth(k)
+        dense, keyword = self._dense_request(query, depth, where), self._keyword_request(query, depth, where)
+        if keyword is None:
+            return self._search(self._dense_request(query, k, where))
+        if self.fusion == "client":
+            return reciprocal_rank_fusion([(self._search(dense), dense_weight),
+                                           (self.keyword_search(query, depth, where), keyword_weight)])[:k]
+        rows = self.client.hybrid_search(self._names[0], [_ann(dense), _ann(keyword)],
+                                         ranker=self._ranker(dense_weight, keyword_weight), limit=k,
+                                         output_fields=schema.CHUNK_FIELDS)
+        return _scored(rows[0])
+
+    def _ranker(self, dense_weight: float, keyword_weight: float):
+        from pymilvus import RRFRanker, WeightedRanker
+
+        if self.fusion == "weighted":
+            total = dense_weight + keyword_weight
+            return WeightedRanker(dense_weight / total, keyword_weight / total)
+        return RRFRanker(RRF_K)
+
+    def _dense_request(self, query: str, k: int, where: dict | None) -> dict:
+        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32).tolist()
+        return {"data": [vector], "anns_field": "vector", "param": {"metric_type": "COSINE", "params": {"ef": 64}},
+                "limit": k, "expr": schema.where_expr(where)}
+
+    def _keyword_request(self, query: str, k: int, where: dict | None) -> dict | None:
+        text = keyword_query(query)
+        if not any(char.isalnum() for char in text):
+            return None
+        return {"data": [text], "anns_field": "sparse", "param": {"metric_type": "BM25"}, "limit": k,
+                "expr": schema.where_expr(where)}
+
+    def _search(self, request: dict) -> list[ScoredChunk]:
+        rows = self.client.search(self._names[0], data=request["data"], anns_field=request["anns_field"],
+                                  search_params=request["param"], limit=request["limit"],
+                                  filter=request["expr"], output_fields=schema.CHUNK_FIELDS)
+        return _scored(rows[0])
+
+    # -- writing -----------------------------------------------------------
+    def put_speeches(self, items: list[SpeechWrite]) -> None:
+        """Store speeches' chunks and records (the protocol in vectorstore/stores/protocol.py)."""
+        new_ids = {c.id for _, chunks, _, _ in items for c in chunks}
+        old_ids = self.chunk_ids({"speech_id": {"$in": [speech.id for speech, _, _, _ in items]}}) - new_ids
+        rows = [schema.chunk_row(chunk, speech, record.hash, vector)
+                for speech, chunks, vectors, record in items for chunk, vector in zip(chunks, vectors)]
+        self._write(self._names[0], rows)
+        self._write(self._names[1], [schema.speech_row(record, mean_vector(vectors))
+                                     for _, _, vectors, record in items])
+        self._delete(self._names[0], sorted(old_ids))
+        self._bump()
+
+    def remove_speeches(self, speech_ids: Iterable[str]) -> None:
+        speech_ids = list(speech_ids)
+        for speech_id in speech_ids:
+            self._delete(self._names[1], [speech_id])
+            self.client.delete(self._names[0], filter=schema.where_expr({"speech_id": speech_id}))
+        if speech_ids:
+            self._bump()
+
+    def save(self) -> None:
+        """Seal what was written (Lite searches unsealed rows without their indexes)."""
+        for name in self._names:
+            self.client.flush(name)
+
+    def repair(self) -> int:
+        """Remove orphan chunks (see vectorstore/stores/protocol.py)."""
+        hashes = {record.id: record.hash for record in self.speeches().values()}
+        rows = self._scan(self._names[0], "", ["speech_id", "speech_hash"])
+        orphans = sorted(row["id"] for row in rows if hashes.get(row["speech_id"]) != row["speech_hash"])
+        if orphans:
+            log.warning("removing %d chunks left by an interrupted ingestion", len(orphans))
+            self._delete(self._names[0], orphans)
+            self._bump()
+        return len(orphans)
+
+    def _write(self, name: str, rows: list[dict]) -> None:
+        for start in range(0, len(rows), _PAGE):
+            self.client.upsert(name, rows[start:start + _PAGE])
+
+    def _delete(self, name: str, ids: list[str]) -> None:
+        for start in range(0, len(ids), _PAGE):
+            self.client.delete(name, ids=ids[start:start + _PAGE])
+
+
+def _ann(request: dict):
+    from pymilvus import AnnSearchRequest
+
+    return AnnSearchRequest(data=request["data"], anns_field=request["anns_field"], param=request["param"],
+                            limit=request["limit"], expr=request["expr"] or None)
+
+
+def _scored(hits) -> list[ScoredChunk]:
+    return [ScoredChunk(schema.chunk_from_row({"id": hit["id"], **hit["entity"]}), float(hit["distance"]))
+            for hit in hits]
+
+
+def _quiet_jieba() -> None:
+    """Milvus Lite analyses with the global jieba, which would print its start-up lines."""
+    try:
+        import jieba
+    except ImportError:  # pragma: no cover - a Milvus server needs no jieba here
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+def stored_identity(client, name: str) -> dict:
+    """What a collection says it was built with (its policyqa.* properties)."""
+    properties = client.describe_collection(name).get("properties") or {}
+    return {key[len(_PROPERTY):]: value for key, value in properties.items() if key.startswith(_PROPERTY)}
+
+
+def connect(uri: str, token: str | None = None):
+    """A MilvusClient: Milvus Lite for a ``.db`` file path, else a Milvus server."""
+    from pymilvus import MilvusClient
+
+    remote = uri.startswith(("http://", "https://", "tcp://", "grpc://"))
+    if not remote and not uri.endswith(".db"):
+        raise ConfigError(f"POLICYQA_MILVUS_URI={uri} is neither a Milvus Lite file (a path ending in .db) "
+                          "nor a server address (http://host:19530)")
+    if not remote:
+        Path(uri).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return MilvusClient(uri=uri, token=token or "")
+    except Exception as error:  # pymilvus raises MilvusException and plain connection errors
+        raise ConfigError(_connect_problem(uri, remote, error)) from error
+
+
+def _connect_problem(uri: str, remote: bool, error: Exception) -> str:
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if remote:
+        return f"cannot reach the Milvus server at {uri} ({reason}); start it or check POLICYQA_MILVUS_URI/TOKEN"
+    return (f"cannot open the Milvus Lite file {uri} ({reason}); Milvus Lite serves one process at a time: "
+            "stop the other policyqa process, or use a Milvus server for several")
+
+
+def drop_milvus(uri: str, token: str | None, collection: str) -> None:
+    """Delete a Milvus index whatever it was built with (``ingest --rebuild``)."""
+    client = connect(uri, token)
+    for name in (f"{collection}_chunks", f"{collection}_speeches"):
+        if client.has_collection(name):
+            client.drop_collection(name)
+
+
+__all__ = ["MilvusStore", "connect", "drop_milvus", "stored_identity", "INDEX_FORMAT"]

@@ -26,6 +26,7 @@ import numpy as np
 
 from assistant.answering.answerer import Draft
 from assistant.citations import Evidence, make_citation
+from assistant.figures import NUMBER, PENALTY, TIME, WANTS_NUMBER, WANTS_PENALTY, WANTS_TIME, has_figure, wants_number
 from assistant.evaluation import normalise
 from assistant.retrieval import quoted_terms
 from assistant.sentences import Sentence, SentenceQuality, content_chars
@@ -38,20 +39,6 @@ QUESTION_WORDS = frozenset(
     "什么 哪些 哪几个 几个 多少 怎样 怎么 如何 是否 分别 具体 指 指的是 讲话 讲话人 提出 提到 强调 要求 "
     "完整 表述 提法 叫 叫什么 为什么 比例 内容 哪 哪里 哪个 谁 哪天 主要 有 应该 需要".split()
 )
-_CN_NUMERAL = "零〇一二三四五六七八九十百千万亿两"
-# A figure: digits (not a blank such as XX亿元), 百分之…, or a Chinese numeral with what it counts.
-_NUMBER = re.compile(rf"(?<![XxＸ×\d.．])\d+(?:[.．]\d+)?(?![XxＸ×\d])|百分之[{_CN_NUMERAL}]+"
-                     rf"|(?<![第{_CN_NUMERAL}])[{_CN_NUMERAL}]{{2,}}(?:强|亩|元|人|个|家|户|倍|分钟|小时|天|日|年|周岁|万|亿|项|条)"
-                     rf"|[{_CN_NUMERAL}](?:个工作日|个月|周岁|倍|成)|第[{_CN_NUMERAL}]+(?:届|次|期|批|轮)")
-_ASKED_UNIT = re.compile(r"多少(亿元|万元|亿|万|元|亩|个|家|户|人|天|年|倍|届|座|项|%)")
-_WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模|几届|几天|几个工作日|什么水平|什么幅度"
-                           r"|(?<!哪)几点(?:钟|开|关|前|后|到|起|营业|上班)")
-# A question about when / within what time (「备案时间有什么要求」) wants a sentence that states a time.
-_WANTS_TIME = re.compile(r"时间|期限|时限|什么时候|何时|多久|多长时间|几天|几日|哪一天")
-_TIME = re.compile(rf"[{_CN_NUMERAL}\d]+(?:个)?(?:工作日|日|天|小时|分钟|个月|月|年)(?:内|前|后|以内|之内|起)|年底前|年初|月底前|当日|即时|之日起|每年[^，。]{{0,8}}[月日]")
-# A question about what happens to someone who breaks a rule wants the rule's penalty.
-_WANTS_PENALTY = re.compile(r"怎么处理|如何处理|怎么处罚|如何处罚|怎么罚|罚多少|什么处罚|什么责任|会被怎么|后果|受到什么")
-_PENALTY = re.compile(r"罚款|处以|责令|没收|吊销|警告|追究|处分")
 FORM_BONUS = 0.15  # the sentence states what the question's form asks for (a time, a penalty)
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
 _INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
@@ -95,27 +82,6 @@ class Thresholds:
     number_coverage: float = 0.30  # a "how much" question needs a sentence with a number and this coverage
 
 
-UNIT_WORDS = {"天": "天|日|个工作日", "日": "日|天|个工作日", "人": "人|名", "个": "个|家|项|座|所"}
-
-
-def has_figure(question: str, text: str) -> bool:
-    """The sentence states a figure, and when the question asks for one in a unit (「多少亿元」),
-    a figure in that unit that is not blanked out (「XXX亿元」 is no figure)."""
-    if not _NUMBER.search(text):
-        return False
-    unit = _ASKED_UNIT.search(question)
-    if unit is None:
-        return True
-    figure = rf"(?:(?<![XxＸ×\d])\d+(?:[.．]\d+)?|[{_CN_NUMERAL}]+)\s*(?:[万亿千百多余几]\s*)?"
-    units = UNIT_WORDS.get(unit.group(1), re.escape(unit.group(1)))
-    return bool(re.search(f"{figure}(?:{units})", text))
-
-
-def wants_number(question: str) -> bool:
-    """The question asks how much / how many (its answer must state a figure)."""
-    return bool(_WANTS_NUMBER.search(question))
-
-
 class ExtractiveAnswerer:
     """Selects and cites the sentences that answer a question."""
 
@@ -156,7 +122,7 @@ class ExtractiveAnswerer:
         """The sentence to build the answer on, or None when the passages do not answer."""
         if not scored:
             return None
-        if _WANTS_NUMBER.search(question):
+        if WANTS_NUMBER.search(question):
             numeric = [s for s in scored if has_figure(question, s.sentence.text)
                        and s.coverage >= self.thresholds.number_coverage]
             return numeric[0] if numeric else None
@@ -168,7 +134,7 @@ class ExtractiveAnswerer:
     def clear_winner(self, question: str, scored: list[ScoredSentence]) -> ScoredSentence | None:
         """Inside the one speech a question names, a sentence that stands far above all others
         answers it even when it holds less of the question's words (「跻身全国两百强」 for 「多少强」)."""
-        if _WANTS_NUMBER.search(question):
+        if WANTS_NUMBER.search(question):
             numeric = [s for s in scored if has_figure(question, s.sentence.text) and s.coverage >= SCOPED_NUMBER_COVERAGE]
             if numeric:
                 return numeric[0]
@@ -178,7 +144,7 @@ class ExtractiveAnswerer:
         others = [s.coverage for s in scored[1:] if s.sentence.text != best.sentence.text]
         if others and best.coverage < SCOPED_MARGIN * max(others):
             return None
-        if _WANTS_NUMBER.search(question) and not has_figure(question, best.sentence.text):
+        if WANTS_NUMBER.search(question) and not has_figure(question, best.sentence.text):
             return None
         return best
 
@@ -215,8 +181,8 @@ class ExtractiveAnswerer:
         focus = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
         weights = self.idf(focus)
         total = sum(weights.values()) or 1.0
-        wants_number = bool(_WANTS_NUMBER.search(question))
-        forms = [(bool(_WANTS_TIME.search(question)), _TIME), (bool(_WANTS_PENALTY.search(question)), _PENALTY)]
+        wants_number = bool(WANTS_NUMBER.search(question))
+        forms = [(bool(WANTS_TIME.search(question)), TIME), (bool(WANTS_PENALTY.search(question)), PENALTY)]
         quoted = [normalise(term) for term in quoted_terms(question)]
         candidates = [(rank, evidence, sentence, _covered(sentence.text, weights, total))
                       for rank, evidence in enumerate(evidences) for sentence in evidence.sentences()
@@ -227,7 +193,7 @@ class ExtractiveAnswerer:
         for rank, evidence, sentence, covered in candidates:
             share = quality(evidence.passage.speech_id, evidence.passage.text, sentence.text)
             bonus = QUOTED_BONUS * any(term in normalise(sentence.text) for term in quoted)
-            bonus += NUMBER_BONUS if wants_number and _NUMBER.search(sentence.text) else 0.0
+            bonus += NUMBER_BONUS if wants_number and NUMBER.search(sentence.text) else 0.0
             bonus += FORM_BONUS * any(asked and form.search(sentence.text) for asked, form in forms)
             score = share * (covered + bonus) - RANK_PENALTY * rank
             scored.append(ScoredSentence(evidence, sentence, score, share * covered))

@@ -47,6 +47,7 @@ def test_paragraphs_of_nothing_and_ascii_joins():
 
 def test_tidy_spaces_and_punctuation_next_to_chinese():
     assert tidy("招商 引资 , 项目:落地 (一) 2.5 亿元; GDP 5%") == "招商引资，项目：落地（一）2.5亿元；GDP 5%"
+    assert tidy("服务机制|，又要 | 健全") == "服务机制，又要健全"
 
 
 def test_rescale_to_what_the_model_reads_best():

@@ -12,7 +12,7 @@ from assistant.answering.meta import compose_meta
 from assistant.answering.opening import POINTS_AT_OPENING, about_the_occasion, from_opening
 from assistant.answering.speech_view import SpeechView
 from assistant.citations import Evidence
-from assistant.extractive import wants_number
+from assistant.figures import wants_number
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import cross_topic
 from vectorstore.types import Passage

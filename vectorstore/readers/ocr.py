@@ -28,6 +28,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-
 _HALF_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
 _PUNCT_NEAR_CJK = re.compile(f"(?<=[{_CJK}]) *[,;:?!()]|[,;:?!()](?= *[{_CJK}])")
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+_STRAY_BAR = re.compile(f"(?<=[{_CJK}]) *[|｜] *|[|｜] *(?=[{_CJK}])")  # a table rule or a cursor read as 「|」
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
@@ -89,6 +90,7 @@ def paragraphs(lines: list[Line]) -> list[str]:
 
 
 def tidy(text: str) -> str:
-    """No spaces next to Chinese characters; full-width punctuation next to them."""
+    """No spaces or stray 「|」 next to Chinese characters; full-width punctuation next to them."""
+    text = _STRAY_BAR.sub("", text)
     text = _PUNCT_NEAR_CJK.sub(lambda match: match.group(0).translate(_HALF_TO_FULL), text)
     return _SPACE_NEAR_CJK.sub("", text)

@@ -1,0 +1,41 @@
+"""What the form of a question asks an answer to state, and whether a sentence states it: a figure
+(in the unit asked for, not blanked out as XX), a time, a penalty."""
+
+from __future__ import annotations
+
+import re
+
+CN_NUMERAL = "零〇一二三四五六七八九十百千万亿两"
+# A figure: digits (not a blank such as XX亿元), 百分之…, or a Chinese numeral with what it counts.
+NUMBER = re.compile(rf"(?<![XxＸ×\d.．])\d+(?:[.．]\d+)?(?![XxＸ×\d])|百分之[{CN_NUMERAL}]+"
+                     rf"|(?<![第{CN_NUMERAL}])[{CN_NUMERAL}]{{2,}}(?:强|亩|元|人|个|家|户|倍|分钟|小时|天|日|年|周岁|万|亿|项|条)"
+                     rf"|[{CN_NUMERAL}](?:个工作日|个月|周岁|倍|成)|第[{CN_NUMERAL}]+(?:届|次|期|批|轮)")
+ASKED_UNIT = re.compile(r"多少(亿元|万元|亿|万|元|亩|个|家|户|人|天|年|倍|届|座|项|%)")
+WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模|几届|几天|几个工作日|什么水平|什么幅度"
+                           r"|(?<!哪)几点(?:钟|开|关|前|后|到|起|营业|上班)")
+# A question about when / within what time (「备案时间有什么要求」) wants a sentence that states a time.
+WANTS_TIME = re.compile(r"时间|期限|时限|什么时候|何时|多久|多长时间|几天|几日|哪一天")
+TIME = re.compile(rf"[{CN_NUMERAL}\d]+(?:个)?(?:工作日|日|天|小时|分钟|个月|月|年)(?:内|前|后|以内|之内|起)|年底前|年初|月底前|当日|即时|之日起|每年[^，。]{{0,8}}[月日]")
+# A question about what happens to someone who breaks a rule wants the rule's penalty.
+WANTS_PENALTY = re.compile(r"怎么处理|如何处理|怎么处罚|如何处罚|怎么罚|罚多少|什么处罚|什么责任|会被怎么|后果|受到什么")
+PENALTY = re.compile(r"罚款|处以|责令|没收|吊销|警告|追究|处分")
+
+UNIT_WORDS = {"天": "天|日|个工作日", "日": "日|天|个工作日", "人": "人|名", "个": "个|家|项|座|所"}
+
+
+def has_figure(question: str, text: str) -> bool:
+    """The sentence states a figure, and when the question asks for one in a unit (「多少亿元」),
+    a figure in that unit that is not blanked out (「XXX亿元」 is no figure)."""
+    if not NUMBER.search(text):
+        return False
+    unit = ASKED_UNIT.search(question)
+    if unit is None:
+        return True
+    figure = rf"(?:(?<![XxＸ×\d])\d+(?:[.．]\d+)?|[{CN_NUMERAL}]+)\s*(?:[万亿千百多余几]\s*)?"
+    units = UNIT_WORDS.get(unit.group(1), re.escape(unit.group(1)))
+    return bool(re.search(f"{figure}(?:{units})", text))
+
+
+def wants_number(question: str) -> bool:
+    """The question asks how much / how many (its answer must state a figure)."""
+    return bool(WANTS_NUMBER.search(question))

@@ -10,6 +10,7 @@ from vectorstore.metadata import find_places
 from vectorstore.search import SearchFilters
 
 PHRASE_LOOKUP_LIMIT = 50
+ANALYSED_KEPT = 2000
 
 
 class Understanding:
@@ -17,10 +18,16 @@ class Understanding:
 
     def __init__(self, index):
         self.index = index
+        self._catalogue = None
+        self._analysed: dict[str, QuestionAnalysis] = {}  # of the current catalogue: history turns come back every turn
 
     def analyse(self, question: str) -> QuestionAnalysis:
-        return analyse(question, catalogue_of(self.index.speeches()), places_in=places_in,
-                       speeches_with=self.speeches_with)
+        catalogue = catalogue_of(self.index.speeches())
+        if catalogue is not self._catalogue or len(self._analysed) > ANALYSED_KEPT:
+            self._catalogue, self._analysed = catalogue, {}
+        if question not in self._analysed:
+            self._analysed[question] = analyse(question, catalogue, places_in=places_in, speeches_with=self.speeches_with)
+        return self._analysed[question]
 
     def speeches_with(self, phrase: str) -> set[str]:
         return {chunk.speech_id for chunk in self.index.chunks_containing(phrase, limit=PHRASE_LOOKUP_LIMIT)}

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 
-from tests.conftest import REPO
 from tests.fakes import BigramEmbeddings
-from vectorstore.errors import IndexMismatchError
 from vectorstore.search import SearchFilters, Searcher
 
 
@@ -109,60 +103,6 @@ def test_interrupted_ingestion_leaves_index_usable_and_next_run_completes(ingest
     assert set(report.unchanged) == committed and len(report.added) == 9 - len(committed)
 
 
-def test_killed_process_mid_ingestion(tmp_path, seed_dir):
-    """SIGKILL a real ingesting process, then check the index and finish the work."""
-    script = tmp_path / "ingest_slowly.py"
-    script.write_text(KILL_SCRIPT.format(repo=str(REPO), index=str(tmp_path / "index"), seeds=str(seed_dir)))
-    process = subprocess.Popen([sys.executable, str(script), "slow"], stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "started"
-    time.sleep(1.5)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    done = subprocess.run([sys.executable, str(script), "check"], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split()[-1] == "consistent:9"
-
-
-KILL_SCRIPT = '''
-import sys, time
-sys.path.insert(0, {repo!r})
-from pathlib import Path
-from assistant.settings import Settings
-from assistant import factory
-import vectorstore.ingest
-from tests.fakes import BigramEmbeddings
-from tests.test_index import consistent
-
-class Slow(BigramEmbeddings):
-    def embed_documents(self, texts):
-        time.sleep(0.4)
-        return super().embed_documents(texts)
-
-settings = Settings(index_dir=Path({index!r}))
-slow = sys.argv[1] == "slow"
-vectorstore.ingest._BATCH_CHUNKS = 4
-index = factory.build_index(settings, embeddings=Slow() if slow else BigramEmbeddings())
-if slow:
-    print("started", flush=True)
-else:
-    before = index.speeches()
-    assert Path({index!r}).exists()
-report = factory.build_ingestor(settings, index).ingest([{seeds!r}], progress=False)
-print(report.summary())
-print("consistent:%d" % len(index.speeches()) if consistent(index) else "inconsistent")
-'''
-
-
-def test_index_built_by_another_model_or_chunker_is_refused(settings, index, ingestor, seed_dir):
-    from assistant import factory
-
-    ingestor.ingest([seed_dir / "003_afb0ec9b2fd93498.txt"], progress=False)
-    other = BigramEmbeddings()
-    other.model_id = "another/model"
-    with pytest.raises(IndexMismatchError, match="policyqa ingest --rebuild"):
-        factory.build_index(settings, embeddings=other)
-    with pytest.raises(IndexMismatchError, match="chunker"):
-        factory.build_index(settings.model_copy(update={"chunk_max_chars": 250}), embeddings=BigramEmbeddings())
 
 
 def test_corrupt_keyword_index_is_rebuilt_from_chroma(settings, index, ingestor, seed_dir):

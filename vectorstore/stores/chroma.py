@@ -296,21 +296,6 @@ def _open_keyword(directory: Path) -> KeywordIndex:
         return KeywordIndex(directory)
 
 
-def drop_index(client, collection: str, keyword_dir: Path) -> None:
-    """Delete an index whatever it was built with (``ingest --rebuild``)."""
-    folder = _read_only_folder(client, keyword_dir)
-    if folder is not None:
-        raise ReadOnlyIndexError(folder)
-    existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
-    for name in (f"{collection}_chunks", f"{collection}_speeches"):
-        if name in existing:
-            client.delete_collection(name)
-    keyword = KeywordIndex(keyword_dir)
-    keyword.save()
-
-
-
-
 def drop_chroma(client, collection: str, keyword_dir: Path) -> None:
     """Delete a Chroma index whatever it was built with (``ingest --rebuild``)."""
     folder = _read_only_folder(client, keyword_dir)

@@ -99,6 +99,9 @@ class ReadOnlyReader:
         if probe.returncode != 0:
             return (f"cannot make {self.index_dir} read-only by {self.how} here (rc {probe.returncode}: "
                     f"{probe.stderr.strip()[-200:] or 'folder still writable'})")
+        code = self.run([sys.executable, "-c", "import assistant, tests.fakes"])
+        if code.returncode != 0:  # e.g. a checkout in a `mktemp -d` folder (mode 700) that nobody may enter
+            return f"the checkout in {REPO} cannot be read by {self.how} here ({code.stderr.strip()[-120:]})"
         return None
 
 

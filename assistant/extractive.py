@@ -26,22 +26,25 @@ import numpy as np
 
 from assistant.answering.answerer import Draft
 from assistant.citations import Evidence, make_citation
-from assistant.figures import NUMBER, PENALTY, TIME, WANTS_NUMBER, WANTS_PENALTY, WANTS_TIME, has_figure, wants_number
+from assistant.figures import (NUMBER, PENALTY, RANGE, TIME, WANTS_NUMBER, WANTS_PENALTY, WANTS_RANGE, WANTS_TIME,
+                               has_figure, wants_number)
 from assistant.evaluation import normalise
 from assistant.retrieval import quoted_terms
 from assistant.sentences import Sentence, SentenceQuality, content_chars
+from assistant.synonyms import held_aliases
 from assistant.types import Citation
 from vectorstore.keyword import tokenize
-from vectorstore.outline import heading_kind
+from vectorstore.outline import item_marker
 
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(
     "什么 哪些 哪几个 几个 多少 怎样 怎么 如何 是否 分别 具体 指 指的是 讲话 讲话人 提出 提到 强调 要求 "
     "完整 表述 提法 叫 叫什么 为什么 比例 内容 哪 哪里 哪个 谁 哪天 主要 有 应该 需要".split()
 )
-FORM_BONUS = 0.15  # the sentence states what the question's form asks for (a time, a penalty)
+FORM_BONUS = 0.15  # the sentence states what the question's form asks for (a time, a penalty, a range)
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
 _INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
+_ASKS_LIST = re.compile(r"哪些|哪几|有几|包括什么|包括哪|几个方面")
 _INLINE_FIRST = re.compile(r"[，,：:]\s*(第一是|一是|首先|其一)")
 _COUNT = re.compile(r"([一二三四五六七八九十]|\d)(?:个|条|点|项|种|句)")
 LIST_REACH = 2500  # list items are looked for this many characters after the intro
@@ -182,9 +185,10 @@ class ExtractiveAnswerer:
         weights = self.idf(focus)
         total = sum(weights.values()) or 1.0
         wants_number = bool(WANTS_NUMBER.search(question))
-        forms = [(bool(WANTS_TIME.search(question)), TIME), (bool(WANTS_PENALTY.search(question)), PENALTY)]
+        forms = [(bool(pattern.search(question)), form)
+                 for pattern, form in ((WANTS_TIME, TIME), (WANTS_PENALTY, PENALTY), (WANTS_RANGE, RANGE))]
         quoted = [normalise(term) for term in quoted_terms(question)]
-        candidates = [(rank, evidence, sentence, _covered(sentence.text, weights, total))
+        candidates = [(rank, evidence, sentence, _covered(sentence.text, weights, total, question))
                       for rank, evidence in enumerate(evidences) for sentence in evidence.sentences()
                       if not _is_title(sentence, evidence)]
         quality = SentenceQuality(question, _distinct_sentences(evidences),
@@ -201,7 +205,7 @@ class ExtractiveAnswerer:
 
     def _choose(self, best: ScoredSentence, scored: list[ScoredSentence], question: str) -> list[ScoredSentence]:
         evidences = list(dict.fromkeys(s.evidence for s in scored))
-        chosen = [best] + continuation(best, evidences) + byline(question, best, evidences)
+        chosen = [best] + continuation(best, evidences, question) + byline(question, best, evidences)
         for candidate in scored:
             if len(chosen) >= MAX_SENTENCES or candidate.score < ALSO_SHARE * best.score:
                 break
@@ -217,14 +221,14 @@ class ExtractiveAnswerer:
             return None
         weights = self.idf([t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS])
         total = sum(weights.values()) or 1.0
-        held = frozenset().union(*(sentence_tokens(c.sentence.text) for c in chosen))
+        held = frozenset().union(*(held_tokens(c.sentence.text, question) for c in chosen))
         missing = {token: weight for token, weight in weights.items() if token not in held}
         if sum(missing.values()) / total < COMPLEMENT_GAP:
             return None
         speech = chosen[0].evidence.passage.speech_id
         same = [s for s in scored if s.evidence.passage.speech_id == speech and not _overlaps(s, chosen)]
-        best = max(same, key=lambda s: _covered(s.sentence.text, missing, total), default=None)
-        return best if best is not None and _covered(best.sentence.text, missing, total) >= COMPLEMENT_MIN else None
+        best = max(same, key=lambda s: _covered(s.sentence.text, missing, total, question), default=None)
+        return best if best is not None and _covered(best.sentence.text, missing, total, question) >= COMPLEMENT_MIN else None
 
 
 def _distinct_sentences(evidences: list[Evidence]) -> list[Sentence]:
@@ -236,10 +240,18 @@ def _distinct_sentences(evidences: list[Evidence]) -> list[Sentence]:
     return list(seen.values())
 
 
-def _covered(text: str, weights: dict[str, float], total: float) -> float:
-    """Share of the question's idf weight whose words the sentence holds."""
-    tokens = sentence_tokens(text)
+def _covered(text: str, weights: dict[str, float], total: float, question: str = "") -> float:
+    """Share of the question's idf weight whose words the sentence holds (in its own words or
+    in the policy words of their group: 「经济增速」 by 「国内生产总值增长」)."""
+    tokens = held_tokens(text, question)
     return sum(weight for token, weight in weights.items() if token in tokens) / total
+
+
+def held_tokens(text: str, question: str = "") -> frozenset[str]:
+    """The sentence's tokens, plus those of the question's words it states in other words."""
+    tokens = sentence_tokens(text)
+    said = held_aliases(question, text) if question else ()
+    return tokens.union(*(sentence_tokens(word) for word in said)) if said else tokens
 
 
 @lru_cache(maxsize=50_000)
@@ -266,11 +278,11 @@ def following(anchor: ScoredSentence, evidences: list[Evidence]) -> list[ScoredS
     return [seen[start] for start in sorted(seen) if start - anchor.sentence.end <= LIST_REACH]
 
 
-def continuation(best: ScoredSentence, evidences: list[Evidence]) -> list[ScoredSentence]:
+def continuation(best: ScoredSentence, evidences: list[Evidence], question: str = "") -> list[ScoredSentence]:
     """What must follow the best sentence: the items of a list it opens or belongs to, or the
     sentence after a short topic sentence (「要鼓励全民招商。」 is followed by how)."""
     after = following(best, evidences)
-    items = list_items(best, after)
+    items = list_items(best, after, asks_list=bool(_ASKS_LIST.search(question)))
     if items:
         return items
     if len(content_chars(best.sentence.text)) < SHORT_SENTENCE and after:
@@ -278,11 +290,13 @@ def continuation(best: ScoredSentence, evidences: list[Evidence]) -> list[Scored
     return []
 
 
-def list_items(intro: ScoredSentence, after: list[ScoredSentence]) -> list[ScoredSentence]:
-    """When a sentence opens (or is the first item of) an enumeration, the first sentence of each item."""
+def list_items(intro: ScoredSentence, after: list[ScoredSentence], asks_list: bool = False) -> list[ScoredSentence]:
+    """When a sentence opens (or is the first item of) an enumeration, the first sentence of each item;
+    for a question asking what a list holds, a sentence whose next paragraph starts one opens it."""
     first_kind = first_item_kind(intro.sentence.text)
     count = _stated_count(intro.sentence.text)
-    if not (first_kind or count or _LIST_INTRO.search(intro.sentence.text)):
+    opens_items = asks_list and bool(after) and _paragraph_of(after[0]) != _paragraph_of(intro) and item_kind(after[0].sentence.text)
+    if not (first_kind or count or opens_items or _LIST_INTRO.search(intro.sentence.text)):
         return []
     clauses = [s for s in after if _paragraph_of(s) == _paragraph_of(intro)]
     if count and not first_kind and len(clauses) >= count - 1:  # 「四个必须，…；…；…」
@@ -290,8 +304,8 @@ def list_items(intro: ScoredSentence, after: list[ScoredSentence]) -> list[Score
     starts = [i for i, s in enumerate(after[:3]) if item_kind(s.sentence.text)]
     if not starts and not first_kind:
         return []
-    items = [s for s in after if item_kind(s.sentence.text)]
-    kind = first_kind or item_kind(items[0].sentence.text)
+    kind = first_kind or item_kind(after[starts[0]].sentence.text)
+    items = [s for s in (_dash_run(after) if kind == "dash" else after) if item_kind(s.sentence.text)]
     same = []
     for item in items:
         if item_kind(item.sentence.text) != kind:
@@ -300,9 +314,20 @@ def list_items(intro: ScoredSentence, after: list[ScoredSentence]) -> list[Score
     return same[:MAX_LIST_ITEMS] if len(same) >= (1 if first_kind else 2) else []
 
 
+def _dash_run(after: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The sentences up to the first paragraph that does not start with a dash (dash items are
+    paragraphs in a row; the next dash list further on is another list)."""
+    run = []
+    for item in after:
+        if _starts_line(item) and item_kind(item.sentence.text) != "dash":
+            break
+        run.append(item)
+    return run
+
+
 def item_kind(text: str) -> str | None:
-    """The enumeration marker a sentence starts with (一、 1、 一是 第一是 首先…)."""
-    kind = heading_kind(text)
+    """The enumeration marker a sentence starts with (一、 1、 一是 第一是 首先…, a leading dash)."""
+    kind = item_marker(text)
     if kind:
         return kind
     match = _INLINE_ITEM.match(text.lstrip())
@@ -324,6 +349,12 @@ def _stated_count(text: str) -> int:
         return 0
     value = match.group(1)
     return int(value) if value.isdigit() else "一二三四五六七八九十".find(value) + 1
+
+
+def _starts_line(item: ScoredSentence) -> bool:
+    """The sentence starts a paragraph (one at the start of a passage may be mid-paragraph)."""
+    offset = item.sentence.start - item.evidence.passage.start
+    return offset > 0 and item.evidence.passage.text[:offset].rstrip(" \t\u3000").endswith("\n")
 
 
 def _paragraph_of(item: ScoredSentence) -> int | None:

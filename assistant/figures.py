@@ -19,8 +19,11 @@ TIME = re.compile(rf"[{CN_NUMERAL}\d]+(?:个)?(?:工作日|日|天|小时|分钟
 # A question about what happens to someone who breaks a rule wants the rule's penalty.
 WANTS_PENALTY = re.compile(r"怎么处理|如何处理|怎么处罚|如何处罚|怎么罚|罚多少|什么处罚|什么责任|会被怎么|后果|受到什么")
 PENALTY = re.compile(r"罚款|处以|责令|没收|吊销|警告|追究|处分")
+# A question about a range (「设了一个怎样的区间」) wants a sentence that states one (「6%-6.5%」).
+WANTS_RANGE = re.compile(r"区间|范围|上下限|浮动")
+RANGE = re.compile(r"\d+(?:[.．]\d+)?[%％]?\s*[-－—~～至到]\s*\d+(?:[.．]\d+)?\s*[%％]")
 
-UNIT_WORDS = {"天": "天|日|个工作日", "日": "日|天|个工作日", "人": "人|名", "个": "个|家|项|座|所"}
+UNIT_WORDS = {"天": "天|日|个工作日", "日": "日|天|个工作日", "人": "人|名", "个": "个|家|项|座|所", "家": "家|户|个"}
 
 
 def has_figure(question: str, text: str) -> bool:

@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 
 from assistant.citations import Evidence
 from assistant.sentences import is_stuffed
-from vectorstore.outline import heading_kind
+from vectorstore.outline import item_marker
 from vectorstore.search import SearchFilters, spread_speeches
 from vectorstore.store import SpeechIndex
 from vectorstore.types import Chunk, Passage
@@ -169,10 +169,10 @@ def _neighbour_ids(chunk_id: str) -> tuple[str | None, str | None]:
 def _continues_list(first: str, second: str) -> bool:
     """True when ``second`` carries on an enumeration that ``first`` started."""
     last_line = first.rstrip().split("\n")[-1]
-    next_kind = heading_kind(second.lstrip().split("\n")[0])
+    next_kind = item_marker(second.lstrip().split("\n")[0])
     if _LIST_INTRO.search(last_line):
         return True
-    kinds = {heading_kind(line) for line in first.split("\n")} - {None}
+    kinds = {item_marker(line) for line in first.split("\n")} - {None}
     return next_kind is not None and next_kind in kinds
 
 

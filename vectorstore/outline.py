@@ -86,6 +86,15 @@ def heading_kind(line: str) -> str | None:
     return None
 
 
+_DASH_ITEM = re.compile(r"\s*—{1,2}(?=[^\s—])")
+
+
+def item_marker(line: str) -> str | None:
+    """The enumeration a line belongs to: a heading's marker kind, or 「dash」 for a paragraph led by
+    a dash (「——经济运行保持在合理区间。」, the review lists of a 政府工作报告)."""
+    return heading_kind(line) or ("dash" if _DASH_ITEM.match(line) else None)
+
+
 def heading_text(line: str) -> str:
     """The heading part of a line: up to its first sentence end; a long one up to a comma
     (or cut at 40 characters, marked 「…」)."""

@@ -17,6 +17,7 @@ from assistant.answering.cross import with_sources_named
 from assistant.answering.meta import answered_by_metadata
 from assistant.answering.structured import StructuredAnswers, joined
 from assistant.citations import Evidence
+from assistant.figures import wants_number
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import cross_topic
 from assistant.understanding.service import Understanding, narrowed, preferred
@@ -137,7 +138,22 @@ class AnswerPipeline:
 
 
 def question_parts(text: str) -> list[str]:
-    """A question's parts, each ending in its question mark; one part when it has no others."""
-    parts = [part.strip("，, ") for part in _PART_END.split(text) if part.strip("，, ")]
-    real = [part for part in parts if len(_HAN.findall(part)) >= MIN_PART_CHARS]
-    return real if len(real) >= 2 else [text]
+    """A question's parts, each ending in its question mark; one part when it has no others.
+
+    A part too short to stand alone joins the next one, or the previous one when it is last;
+    a short part asking only for a figure (「…为什么调低？定在多少？」) asks it of what the
+    previous part is about, so it becomes that part's words plus its own."""
+    pieces = [part.strip("，, ") for part in _PART_END.split(text) if part.strip("，, ")]
+    parts: list[str] = []
+    carried = ""
+    for piece in pieces:
+        if len(_HAN.findall(piece)) >= MIN_PART_CHARS:
+            parts.append(carried + piece)
+            carried = ""
+        elif parts and wants_number(piece):
+            parts.append(parts[-1].rstrip("？?") + "，" + piece)
+        else:
+            carried += piece
+    if carried and parts:
+        parts[-1] += carried
+    return parts if len(parts) >= 2 else [text]

@@ -49,9 +49,9 @@ class QuestionAnalysis:
         if not self.scope.certain:
             return text
         named = set(self.constraints.speakers + self.constraints.places)
-        pieces = [term for term in self.scope.terms if len(term) >= MIN_FOCUS_TERM and term not in named]
+        pieces = [term for term in self.scope.terms if term not in named]
         span = naming_region(text, pieces)
-        if span:
+        if span and any(len(term) >= MIN_FOCUS_TERM and term in text[span[0]:span[1]] for term in pieces):
             text = text[:span[0]] + " " + text[span[1]:]
         for term in sorted((t for t in self.scope.terms if t in named), key=len, reverse=True):
             text = text.replace(term, " ", 1)
@@ -60,7 +60,9 @@ class QuestionAnalysis:
 
 def naming_region(text: str, terms: list[str]) -> tuple[int, int] | None:
     """``[start, end)`` where the question names the speech: its first name piece and the pieces
-    next to it (「重庆市…条例明令禁止…」); a title word met later (「…的中国特色」) is what it asks about."""
+    next to it (「重庆市…条例明令禁止…」); a title word met later (「二十大报告…的中国特色」) is
+    what it asks about. Only a region holding a piece of MIN_FOCUS_TERM characters is dropped
+    from the focus (a short piece alone, 「建设」, may be the topic)."""
     found = sorted((text.find(term), text.find(term) + len(term)) for term in terms if term in text)
     if not found:
         return None

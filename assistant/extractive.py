@@ -26,14 +26,13 @@ import numpy as np
 
 from assistant.answering.answerer import Draft
 from assistant.citations import Evidence, make_citation
-from assistant.figures import (NUMBER, PENALTY, RANGE, TIME, WANTS_NUMBER, WANTS_PENALTY, WANTS_RANGE, WANTS_TIME,
-                               has_figure, wants_number)
+from assistant.figures import FORMS, NUMBER, WANTS_NUMBER, forms_stated, has_figure, wants_number
 from assistant.evaluation import normalise
 from assistant.retrieval import quoted_terms
 from assistant.sentences import Sentence, SentenceQuality, content_chars
 from assistant.synonyms import held_aliases
 from assistant.types import Citation
-from vectorstore.keyword import tokenize
+from vectorstore.keyword import search_words, tokenize
 from vectorstore.outline import item_marker
 
 # Words that say what kind of answer is wanted, not what it is about.
@@ -44,6 +43,7 @@ QUESTION_WORDS = frozenset(
 FORM_BONUS = 0.15  # the sentence states what the question's form asks for (a time, a penalty, a range)
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
 _INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _ASKS_LIST = re.compile(r"哪些|哪几|有几|包括什么|包括哪|几个方面")
 _INLINE_FIRST = re.compile(r"[，,：:]\s*(第一是|一是|首先|其一)")
 _COUNT = re.compile(r"([一二三四五六七八九十]|\d)(?:个|条|点|项|种|句)")
@@ -59,6 +59,8 @@ PER_PASSAGE = 3  # …at most this many from each (the best by word coverage)…
 SIMILARITY_CHARS = 120  # …each cut to this length (bounds the embedding time)
 VECTOR_CACHE = 20_000  # sentence embeddings kept
 MAX_LIST_ITEMS = 10
+FORM_PARAGRAPH_SHARE = 0.5  # a sentence of the best one's paragraph stating the asked form, this well covered…
+FORM_PARAGRAPH_MAX = 2  # …is added, at most this many
 SCOPED_COVERAGE = 0.15  # in the speech a question names, the best sentence may hold this little of its words…
 SCOPED_MARGIN = 3.0  # …when it holds this many times more than any other sentence
 SCOPED_NUMBER_COVERAGE = 0.25  # and a figure answers a "how much" question with this coverage (else 0.30)
@@ -144,8 +146,8 @@ class ExtractiveAnswerer:
         if not scored or scored[0].coverage < SCOPED_COVERAGE:
             return None
         best = scored[0]
-        others = [s.coverage for s in scored[1:] if s.sentence.text != best.sentence.text]
-        if others and best.coverage < SCOPED_MARGIN * max(others):
+        others = [s for s in scored[1:] if s.sentence.text != best.sentence.text]
+        if others and best.coverage < SCOPED_MARGIN * max(s.coverage for s in others) and not _states_form_alone(question, best, others):
             return None
         if WANTS_NUMBER.search(question) and not has_figure(question, best.sentence.text):
             return None
@@ -185,8 +187,7 @@ class ExtractiveAnswerer:
         weights = self.idf(focus)
         total = sum(weights.values()) or 1.0
         wants_number = bool(WANTS_NUMBER.search(question))
-        forms = [(bool(pattern.search(question)), form)
-                 for pattern, form in ((WANTS_TIME, TIME), (WANTS_PENALTY, PENALTY), (WANTS_RANGE, RANGE))]
+        forms = [(bool(pattern.search(question)), form) for pattern, form in FORMS]
         quoted = [normalise(term) for term in quoted_terms(question)]
         candidates = [(rank, evidence, sentence, _covered(sentence.text, weights, total, question))
                       for rank, evidence in enumerate(evidences) for sentence in evidence.sentences()
@@ -206,6 +207,9 @@ class ExtractiveAnswerer:
     def _choose(self, best: ScoredSentence, scored: list[ScoredSentence], question: str) -> list[ScoredSentence]:
         evidences = list(dict.fromkeys(s.evidence for s in scored))
         chosen = [best] + continuation(best, evidences, question) + byline(question, best, evidences)
+        for extra in same_paragraph_forms(question, best, scored):
+            if not _overlaps(extra, chosen):
+                chosen.append(extra)
         for candidate in scored:
             if len(chosen) >= MAX_SENTENCES or candidate.score < ALSO_SHARE * best.score:
                 break
@@ -219,7 +223,7 @@ class ExtractiveAnswerer:
         the question's words the chosen sentences leave out, when they leave out a good share."""
         if not _TWO_THINGS.search(question):
             return None
-        weights = self.idf([t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS])
+        weights = self.idf(word_terms(question))
         total = sum(weights.values()) or 1.0
         held = frozenset().union(*(held_tokens(c.sentence.text, question) for c in chosen))
         missing = {token: weight for token, weight in weights.items() if token not in held}
@@ -229,6 +233,37 @@ class ExtractiveAnswerer:
         same = [s for s in scored if s.evidence.passage.speech_id == speech and not _overlaps(s, chosen)]
         best = max(same, key=lambda s: _covered(s.sentence.text, missing, total, question), default=None)
         return best if best is not None and _covered(best.sentence.text, missing, total, question) >= COMPLEMENT_MIN else None
+
+
+def same_paragraph_forms(question: str, best: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    """When the question asks for a time or a range and the best sentence states one, the other
+    sentences of its paragraph that state one too (「每年年底前…备案；临时决定举办的，应当于
+    活动举办三十日前…备案」: the rule and its exception)."""
+    if not forms_stated(question, best.sentence.text):
+        return []
+    return [s for s in scored if s is not best and s.evidence.passage.speech_id == best.evidence.passage.speech_id
+            and _paragraph_of(s) == _paragraph_of(best) and forms_stated(question, s.sentence.text)
+            and s.coverage >= FORM_PARAGRAPH_SHARE * best.coverage and s.sentence.start != best.sentence.start
+            ][:FORM_PARAGRAPH_MAX]
+
+
+def _states_form_alone(question: str, best: ScoredSentence, others: list[ScoredSentence]) -> bool:
+    """The best sentence states the form the question asks for (a range, a time), and no sentence
+    that holds at least a third of its words does: it stands out even without the margin."""
+    if not forms_stated(question, best.sentence.text):
+        return False
+    return not any(forms_stated(question, s.sentence.text) and s.coverage >= best.coverage / SCOPED_MARGIN for s in others)
+
+
+@lru_cache(maxsize=4096)
+def word_terms(question: str) -> list[str]:
+    """The question's words and the character pairs inside its longer words, without the pairs
+    that straddle two words (「和粮」「量分」: no sentence holds them) or single characters; for
+    measuring what the chosen sentences leave out."""
+    words = [w for w in search_words(question) if w not in QUESTION_WORDS]
+    inside = [w[i:i + 2] for w in words if len(w) >= 3 and _HAN_WORD.fullmatch(w) for i in range(len(w) - 1)]
+    terms = [t for t in dict.fromkeys(words + inside) if (len(t) >= 2 or not _HAN_WORD.fullmatch(t)) and t not in QUESTION_WORDS]
+    return terms or [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
 
 
 def _distinct_sentences(evidences: list[Evidence]) -> list[Sentence]:
@@ -250,7 +285,7 @@ def _covered(text: str, weights: dict[str, float], total: float, question: str =
 def held_tokens(text: str, question: str = "") -> frozenset[str]:
     """The sentence's tokens, plus those of the question's words it states in other words."""
     tokens = sentence_tokens(text)
-    said = held_aliases(question, text) if question else ()
+    said = (held_aliases(question, text) + forms_stated(question, text)) if question else ()
     return tokens.union(*(sentence_tokens(word) for word in said)) if said else tokens
 
 
@@ -294,6 +329,8 @@ def list_items(intro: ScoredSentence, after: list[ScoredSentence], asks_list: bo
     """When a sentence opens (or is the first item of) an enumeration, the first sentence of each item;
     for a question asking what a list holds, a sentence whose next paragraph starts one opens it."""
     first_kind = first_item_kind(intro.sentence.text)
+    if first_kind and after and _opens_other_list(intro.sentence.text, first_kind, after[0].sentence.text):
+        first_kind = None  # 「第三十二条…禁止下列行为：」 opens 「（一）…」, not the next article
     count = _stated_count(intro.sentence.text)
     opens_items = asks_list and bool(after) and _paragraph_of(after[0]) != _paragraph_of(intro) and item_kind(after[0].sentence.text)
     if not (first_kind or count or opens_items or _LIST_INTRO.search(intro.sentence.text)):
@@ -312,6 +349,12 @@ def list_items(intro: ScoredSentence, after: list[ScoredSentence], asks_list: bo
             break
         same.append(item)
     return same[:MAX_LIST_ITEMS] if len(same) >= (1 if first_kind else 2) else []
+
+
+def _opens_other_list(intro: str, kind: str, following_text: str) -> bool:
+    """A heading that ends in a colon and is followed by items of another kind introduces them."""
+    next_kind = item_kind(following_text)
+    return intro.rstrip().endswith(("：", ":")) and next_kind is not None and next_kind != kind
 
 
 def _dash_run(after: list[ScoredSentence]) -> list[ScoredSentence]:

@@ -42,3 +42,12 @@ def has_figure(question: str, text: str) -> bool:
 def wants_number(question: str) -> bool:
     """The question asks how much / how many (its answer must state a figure)."""
     return bool(WANTS_NUMBER.search(question))
+
+
+FORMS = ((WANTS_TIME, TIME), (WANTS_PENALTY, PENALTY), (WANTS_RANGE, RANGE))
+
+
+def forms_stated(question: str, text: str) -> tuple[str, ...]:
+    """The question's words asking for a form (「区间」, 「备案时间」's 「时间」) that the sentence
+    states (「6%-6.5%」, 「三十日前」): a sentence that states the form holds those words."""
+    return tuple(match.group(0) for wants, form in FORMS for match in wants.finditer(question) if form.search(text))

@@ -120,6 +120,11 @@ def _words(text: str, stop_words: bool) -> list[str]:
     return words
 
 
+def search_words(text: str) -> list[str]:
+    """Jieba search-mode words of ``text`` (normalised, stop words and punctuation removed), no bigrams."""
+    return _words(normalize(text), True)
+
+
 def _cjk_bigrams(text: str) -> list[str]:
     """Every two-character window of every run of CJK characters."""
     return [run[i : i + 2] for run in _CJK_RUN_RE.findall(text) for i in range(len(run) - 1)]

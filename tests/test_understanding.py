@@ -126,3 +126,26 @@ def test_the_focus_drops_a_name_only_where_the_question_names_the_speech():
 ])
 def test_summary_only_when_asked_to_summarise(question, intent):
     assert intent_of(question) is intent
+
+
+def test_a_title_word_the_question_asks_about_stays_in_the_focus():
+    catalogue = SpeechCatalogue([record("r.jsonl#1", "高举中国特色社会主义伟大旗帜", "第二十次全国代表大会"),
+                                 record("r.jsonl#2", "在全国代表大会上的工作报告", "全国代表大会")])
+    analysis = analyse("二十大报告概括的中国式现代化有哪几个方面的中国特色？", catalogue, places_in=lambda _: ())
+    assert "中国特色" in analysis.focus
+
+
+def test_words_pointing_at_the_named_speech_leave_the_focus():
+    analysis = analyse("南通那篇讲话说，招商队伍要怎么建？", CATALOGUE, places_in=lambda _: ("南通",))
+    assert analysis.scope.certain and analysis.focus.strip() == "招商队伍要怎么建？"
+
+
+def test_a_narrowed_speech_is_searched_by_the_focus_alone():
+    from assistant.understanding.service import search_text
+
+    named = analyse("温州市优化营商环境条例对企业检查有什么规定？", CATALOGUE, places_in=lambda _: ("温州",))
+    assert search_text(named.text, None, named).strip() == "对企业检查有什么规定？"
+    unnamed = analyse("怎样才能把招商引资工作做好？", CATALOGUE, places_in=lambda _: ())
+    assert search_text(unnamed.text, None, unnamed) == unnamed.text
+    bare = analyse("温州市优化营商环境条例呢？", CATALOGUE, places_in=lambda _: ("温州",))
+    assert search_text(bare.text, None, bare) == bare.text  # nothing left to search by

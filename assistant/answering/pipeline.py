@@ -20,7 +20,7 @@ from assistant.citations import Evidence
 from assistant.figures import wants_number
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import cross_topic
-from assistant.understanding.service import Understanding, narrowed, preferred
+from assistant.understanding.service import Understanding, narrowed, preferred, search_text
 from vectorstore.search import SearchFilters
 
 _PART_END = re.compile(r"(?<=[？?])")
@@ -64,7 +64,8 @@ class AnswerPipeline:
     def search(self, query: str, k: int, filters: SearchFilters | None):
         """Passages for a query through the same ranking answers read, the named part first."""
         analysis = self.understanding.analyse(query)
-        ranked = self.retriever.ranked(query, narrowed(filters, analysis), preferred(analysis), depth=k)
+        ranked = self.retriever.ranked(search_text(query, filters, analysis), narrowed(filters, analysis),
+                                       preferred(analysis), depth=k)
         first = self.structured.anchors(analysis, ranked[0].speech_id if ranked else None)
         ids = {p.chunk_id for p in first}
         return (first + [p for p in ranked if p.chunk_id not in ids])[:k]
@@ -86,7 +87,7 @@ class AnswerPipeline:
         scoped = narrowed(filters, analysis)
         if analysis.intent is Intent.CROSS:
             return self.retriever.evidence(cross_topic(query), scoped, k=CROSS_PASSAGES, per_speech=CROSS_PER_SPEECH)
-        return self.retriever.evidence(query, scoped, prefer=preferred(analysis))
+        return self.retriever.evidence(search_text(query, filters, analysis), scoped, prefer=preferred(analysis))
 
     def _picked(self, analysis: QuestionAnalysis, evidences: list[Evidence], filters):
         """The answerer's draft (streamed), part by part, after a meta line when one applies."""

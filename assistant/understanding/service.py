@@ -37,6 +37,9 @@ def places_in(text: str) -> tuple[str, ...]:
     return tuple(find_places(text))
 
 
+MIN_SEARCH_CHARS = 4  # a focus shorter than this (「呢？」) searches with the whole question
+
+
 def narrowed(filters: SearchFilters | None, analysis: QuestionAnalysis) -> SearchFilters | None:
     """A certain scope narrows the search to its speech (within what the user's filters allow)."""
     scope = analysis.scope
@@ -46,6 +49,15 @@ def narrowed(filters: SearchFilters | None, analysis: QuestionAnalysis) -> Searc
     if base.speech_ids and scope.best not in base.speech_ids:
         return filters  # the user chose other speeches: theirs wins
     return replace(base, speech_ids=(scope.best,))
+
+
+def search_text(query: str, filters: SearchFilters | None, analysis: QuestionAnalysis) -> str:
+    """What to rank a narrowed speech's passages by: the question without the words that only
+    named the speech (every passage of it shares its name; they would rank its shortest first)."""
+    if narrowed(filters, analysis) is filters:
+        return query
+    focus = analysis.focus.strip()
+    return focus if len(focus) >= MIN_SEARCH_CHARS else query
 
 
 def preferred(analysis: QuestionAnalysis) -> tuple[str, ...]:

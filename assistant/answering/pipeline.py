@@ -112,7 +112,9 @@ class AnswerPipeline:
 
     def _part_evidence(self, part: str, analysis: QuestionAnalysis, filters) -> list[Evidence]:
         named = "".join(term for term in analysis.scope.terms if term not in part)
-        return self.retriever.evidence(named + part, narrowed(filters, analysis), prefer=preferred(analysis))
+        text = search_text(part, filters, analysis)  # inside a named speech, what the part asks
+        return self.retriever.evidence(named + part if text is part else text, narrowed(filters, analysis),
+                                       prefer=preferred(analysis))
 
     def _pick(self, analysis: QuestionAnalysis, part: str | None, evidences: list[Evidence]):
         question = analysis.focus if part is None else analysis.focus_of(part)

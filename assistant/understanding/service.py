@@ -56,8 +56,8 @@ def search_text(query: str, filters: SearchFilters | None, analysis: QuestionAna
     named the speech (every passage of it shares its name; they would rank its shortest first)."""
     if narrowed(filters, analysis) is filters:
         return query
-    focus = analysis.focus.strip()
-    return focus if len(focus) >= MIN_SEARCH_CHARS else query
+    focus = analysis.focus_of(query)  # the very text the picker embeds: one query vector for both
+    return focus if len(focus.strip()) >= MIN_SEARCH_CHARS else query
 
 
 def preferred(analysis: QuestionAnalysis) -> tuple[str, ...]:

@@ -80,3 +80,29 @@ def test_joined_parts_do_not_repeat_a_quoted_sentence(assistant):
     again = Draft(first.text, tuple(first.citations))
     both = joined(again, again)
     assert both.text == again.text and len(both.citations) == len(again.citations)
+
+
+
+RIVERS = """在全县河道治理工作会议上的讲话
+同志们：
+一、压实责任
+要全面推行“河长制”，每条河都有人管。
+对河道保洁工作不力的乡镇，要进行约谈，河道保洁工作要常抓不懈，河道保洁工作要纳入考核。
+"""
+WATER = """在全县水利建设工作会议上的讲话
+同志们：
+一、加强管护
+河道保洁工作要纳入乡镇考核，河道保洁工作不力的要通报，河道保洁工作经费要保障。
+"""
+
+
+def test_across_speeches_a_quoted_term_picks_the_speeches_and_sentences_that_say_it(tmp_path):
+    from assistant.settings import load_settings
+
+    settings = load_settings(index_dir=tmp_path / "index", data_dir=tmp_path / "no-default-corpus")
+    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    built.add_files([Upload("河道讲话.txt", RIVERS.encode()), Upload("水利讲话.txt", WATER.encode())])
+    answer = built.ask("哪几篇讲话把河道保洁工作和“河长制”联系起来？各自怎么说的？")
+    assert answer.grounded and "河长制" in answer.text
+    assert {c.speech_id for c in answer.citations} == {"河道讲话.txt"}  # the other speech never says it
+    assert all("河长制" in c.quote for c in answer.citations)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from assistant.answering.composers import Draft
 from assistant.answering.speech_view import SpeechView
 from assistant.citations import Evidence, make_citation
+from assistant.evaluation import normalise
+from assistant.retrieval import quoted_terms
 from assistant.sentences import Sentence, content_chars
 from assistant.types import Citation
 
@@ -32,6 +34,8 @@ def compose_cross(topic: str, evidences: list[Evidence], scorer, min_coverage: f
     by_speech: dict[str, list] = {}
     for item in scorer(topic, evidences):
         by_speech.setdefault(item.evidence.passage.speech_id, []).append(item)
+    quoted = [normalise(term) for term in quoted_terms(topic)]
+    by_speech = quoting_speeches(by_speech, quoted)
     ranked = sorted(by_speech.values(), key=lambda items: -items[0].score)
     top = ranked[0][0].coverage if ranked else 0.0
     floor = max(min_coverage, SHARE_OF_BEST * top)
@@ -48,6 +52,18 @@ def compose_cross(topic: str, evidences: list[Evidence], scorer, min_coverage: f
         if markers:
             lines.append(f"{speech_label(items[0].evidence.record)}：{''.join(markers)}")
     return Draft("\n".join(lines), tuple(citations)) if citations else None
+
+
+def quoting_speeches(by_speech: dict[str, list], quoted: list[str]) -> dict[str, list]:
+    """With a term the user quoted (「摆在“中心”位置」): the speeches that say it, each with only the
+    sentences that say it (what the speech says about that term, not a sentence that merely
+    shares more words); all speeches as they are when none says it."""
+    if not quoted:
+        return by_speech
+    holding = {speech: [item for item in items if any(term in normalise(item.sentence.text) for term in quoted)]
+               for speech, items in by_speech.items()}
+    holding = {speech: items for speech, items in holding.items() if items}
+    return holding or by_speech
 
 
 def speech_lines(items: list) -> list:

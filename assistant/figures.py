@@ -44,10 +44,20 @@ def wants_number(question: str) -> bool:
     return bool(WANTS_NUMBER.search(question))
 
 
-FORMS = ((WANTS_TIME, TIME), (WANTS_PENALTY, PENALTY), (WANTS_RANGE, RANGE))
+# A question about a zodiac year (「借哪个生肖年鼓劲」) wants the sentence naming one (「虎年要有新气象」).
+WANTS_ZODIAC = re.compile(r"生肖年?|属相")
+ZODIAC = re.compile(r"[鼠牛虎兔龙蛇马羊猴鸡狗猪]年")
+
+FORMS = ((WANTS_TIME, TIME), (WANTS_PENALTY, PENALTY), (WANTS_RANGE, RANGE), (WANTS_ZODIAC, ZODIAC))
 
 
 def forms_stated(question: str, text: str) -> tuple[str, ...]:
     """The question's words asking for a form (「区间」, 「备案时间」's 「时间」) that the sentence
     states (「6%-6.5%」, 「三十日前」): a sentence that states the form holds those words."""
     return tuple(match.group(0) for wants, form in FORMS for match in wants.finditer(question) if form.search(text))
+
+
+def asked_form(question: str) -> re.Pattern | None:
+    """One pattern for the forms the question asks for (None when it asks for none)."""
+    asked = [form.pattern for wants, form in FORMS if wants.search(question)]
+    return re.compile("|".join(f"(?:{pattern})" for pattern in asked)) if asked else None

@@ -28,6 +28,8 @@ _LIST_INTRO = re.compile(r"[：:]\s*$")
 EXACT_BOOST = 3  # exact matches are moved ahead of at most this many fused results
 MAX_FOLLOW = 3  # chunks an enumeration may be followed into
 STUFFED_DEMOTION = 4  # places a stuffed passage (questions, keyword runs, repeats) moves down
+FORM_SLOT = 2  # chunks stating the asked form come after this many ranked passages…
+FORM_PASSAGES = 2  # …at most this many
 MAX_PER_SPEECH = 3  # of the passages an answer gets, at most this many from one speech, while others qualify
 
 
@@ -57,17 +59,28 @@ class EvidenceRetriever(BaseRetriever):
         return [Document(page_content=e.passage.text, metadata={"evidence": e}) for e in self.evidence(query)]
 
     def ranked(self, query: str, filters: SearchFilters | None = None, prefer: tuple[str, ...] = (),
-               depth: int | None = None, per_speech: int = MAX_PER_SPEECH) -> list[Passage]:
+               depth: int | None = None, per_speech: int = MAX_PER_SPEECH, stating: re.Pattern | None = None) -> list[Passage]:
         """The one ranking that answers, search and the eval read: hybrid fusion, then the signals —
         the question's scope first, stuffed passages down, a cap per speech, exact quoted terms first."""
         filters = filters or self.filters
         fused = self.searcher.search(query, k=max(depth or 0, self.depth), mode="hybrid", filters=filters)
         fused = spread_speeches(demote_stuffed(preferring(fused, prefer)), per_speech)
-        return prioritise_exact(fused, self._exact_matches(query, filters))
+        ranked = prioritise_exact(fused, self._exact_matches(query, filters))
+        return self._with_form(ranked, filters, stating) if stating is not None else ranked
+
+    def _with_form(self, ranked: list[Passage], filters: SearchFilters | None, stating: re.Pattern) -> list[Passage]:
+        """Inside the one speech a question names, the chunks that state the form it asks for (a
+        zodiac year, a time) come among the first read, when no passage read states it."""
+        if filters is None or len(filters.speech_ids or ()) != 1 or any(stating.search(p.text) for p in ranked[:self.k]):
+            return ranked
+        top = {p.chunk_id for p in ranked[:self.k]}
+        stated = [chunk_passage(c, 0.0) for c in self.index.speech_chunks(filters.speech_ids[0])
+                  if c.id not in top and stating.search(c.text)][:FORM_PASSAGES]
+        return ranked[:FORM_SLOT] + stated + [p for p in ranked[FORM_SLOT:] if p.chunk_id not in {s.chunk_id for s in stated}]
 
     def evidence(self, query: str, filters: SearchFilters | None = None, prefer: tuple[str, ...] = (),
-                 k: int | None = None, per_speech: int = MAX_PER_SPEECH) -> list[Evidence]:
-        ranked = self.ranked(query, filters, prefer, per_speech=per_speech)
+                 k: int | None = None, per_speech: int = MAX_PER_SPEECH, stating: re.Pattern | None = None) -> list[Evidence]:
+        ranked = self.ranked(query, filters, prefer, per_speech=per_speech, stating=stating)
         expanded = expand_neighbours(self.index, ranked[: k or self.k])
         records = self.index.speeches()
         similarity = self.index.similarities(query, [p.chunk_id for p in expanded])

@@ -91,3 +91,22 @@ def test_a_short_figure_part_asks_of_the_previous_parts_subject():
     assert parts == ["那份报告为什么把增长目标调低？", "那份报告为什么把增长目标调低，定在多少？"]
     assert question_parts("张三是谁？") == ["张三是谁？"]
     assert question_parts("株洲的讲话是哪一年？是哪个生肖年？") == ["株洲的讲话是哪一年？", "是哪个生肖年？"]
+
+
+def _long_speech() -> str:
+    topics = ["园区建设", "项目审批", "要素保障", "人才引进", "金融服务", "物流体系", "文旅融合", "乡村振兴"]
+    paragraphs = [f"第{n}项工作要抓{topic}，{topic}是今年的重点，各乡镇要把{topic}的任务分解到人、落实到天。"
+                  for n, topic in enumerate(topics * 10, start=1)]
+    paragraphs.insert(57, "兔年要有新气象，必须跑得更快。")
+    return "在全县红河开放招商大会上的讲话\n同志们：\n" + "\n".join(paragraphs) + "\n"
+
+
+def test_a_form_no_passage_read_states_is_looked_for_in_the_named_speech(tmp_path):
+    from assistant.settings import load_settings
+
+    settings = load_settings(index_dir=tmp_path / "index", data_dir=tmp_path / "no-default-corpus")
+    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    built.add_files([Upload("红河讲话.txt", _long_speech().encode()), Upload("青山报告.txt", REPORT.encode())])
+    assert len(built.index.speech_chunks("红河讲话.txt")) > 6  # the zodiac year is far from the words asked
+    answer = built.ask("红河开放招商大会那篇讲话借哪个生肖年来鼓劲？")
+    assert answer.grounded and "兔年" in answer.text

@@ -17,7 +17,7 @@ from assistant.answering.cross import with_sources_named
 from assistant.answering.meta import answered_by_metadata
 from assistant.answering.structured import StructuredAnswers, joined
 from assistant.citations import Evidence
-from assistant.figures import wants_number
+from assistant.figures import asked_form, wants_number
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import cross_topic
 from assistant.understanding.service import Understanding, narrowed, preferred, search_text
@@ -87,7 +87,8 @@ class AnswerPipeline:
         scoped = narrowed(filters, analysis)
         if analysis.intent is Intent.CROSS:
             return self.retriever.evidence(cross_topic(query), scoped, k=CROSS_PASSAGES, per_speech=CROSS_PER_SPEECH)
-        return self.retriever.evidence(search_text(query, filters, analysis), scoped, prefer=preferred(analysis))
+        return self.retriever.evidence(search_text(query, filters, analysis), scoped, prefer=preferred(analysis),
+                                       stating=asked_form(query))
 
     def _picked(self, analysis: QuestionAnalysis, evidences: list[Evidence], filters):
         """The answerer's draft (streamed), part by part, after a meta line when one applies."""
@@ -114,7 +115,7 @@ class AnswerPipeline:
         named = "".join(term for term in analysis.scope.terms if term not in part)
         text = search_text(part, filters, analysis)  # inside a named speech, what the part asks
         return self.retriever.evidence(named + part if text is part else text, narrowed(filters, analysis),
-                                       prefer=preferred(analysis))
+                                       prefer=preferred(analysis), stating=asked_form(part))
 
     def _pick(self, analysis: QuestionAnalysis, part: str | None, evidences: list[Evidence]):
         question = analysis.focus if part is None else analysis.focus_of(part)

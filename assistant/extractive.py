@@ -26,14 +26,14 @@ import numpy as np
 
 from assistant.answering.answerer import Draft
 from assistant.citations import Evidence, make_citation
-from assistant.figures import FORMS, NUMBER, WANTS_NUMBER, forms_stated, has_figure, wants_number
+from assistant.enumerations import ScoredSentence, continuation, paragraph_of
 from assistant.evaluation import normalise
+from assistant.figures import FORMS, NUMBER, WANTS_NUMBER, forms_stated, has_figure
 from assistant.retrieval import quoted_terms
-from assistant.sentences import Sentence, SentenceQuality, content_chars
+from assistant.sentences import Sentence, SentenceQuality
 from assistant.synonyms import held_aliases
 from assistant.types import Citation
 from vectorstore.keyword import search_words, tokenize
-from vectorstore.outline import item_marker
 
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(
@@ -42,14 +42,7 @@ QUESTION_WORDS = frozenset(
 )
 FORM_BONUS = 0.15  # the sentence states what the question's form asks for (a time, a penalty, a range)
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
-_INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
-_ASKS_LIST = re.compile(r"哪些|哪几|有几|包括什么|包括哪|几个方面")
-_INLINE_FIRST = re.compile(r"[，,：:]\s*(第一是|一是|首先|其一)")
-_COUNT = re.compile(r"([一二三四五六七八九十]|\d)(?:个|条|点|项|种|句)")
-LIST_REACH = 2500  # list items are looked for this many characters after the intro
-SHORT_SENTENCE = 16
-_LIST_INTRO = re.compile(r"[：:]$|(?:以下|如下|下面)|[一二三四五六七八九十两几\d]+(?:个|条|点|方面|项|种|句)")
 QUOTED_BONUS = 0.3  # the sentence holds a term the user quoted
 NUMBER_BONUS = 0.05  # a number, when the question asks for one
 RANK_PENALTY = 0.01  # per rank of the passage the sentence is in
@@ -58,7 +51,6 @@ SIMILARITY_PASSAGES = 4  # sentences of this many top passages are compared by m
 PER_PASSAGE = 2  # …at most this many from each (the best by word coverage)…
 SIMILARITY_CHARS = 80  # …each cut to this length (bounds the embedding time)
 VECTOR_CACHE = 20_000  # sentence embeddings kept
-MAX_LIST_ITEMS = 10
 FORM_PARAGRAPH_SHARE = 0.5  # a sentence of the best one's paragraph stating the asked form, this well covered…
 FORM_PARAGRAPH_MAX = 2  # …is added, at most this many
 SCOPED_COVERAGE = 0.15  # in the speech a question names, the best sentence may hold this little of its words…
@@ -68,14 +60,6 @@ ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
 _TWO_THINGS = re.compile(r"分别|各自|各是|以及|[和与及].{1,12}(?:都|又|还)")  # 「A和B分别…」
 COMPLEMENT_GAP = 0.25  # the chosen sentences leave out this share of the question's weighted words…
 COMPLEMENT_MIN = 0.15  # …and another sentence of the speech holds this share of the whole: it is added
-
-
-@dataclass(frozen=True)
-class ScoredSentence:
-    evidence: Evidence
-    sentence: Sentence
-    score: float  # coverage plus bonuses, for ranking
-    coverage: float  # share of the question's idf-weighted words the sentence holds
 
 
 @dataclass(frozen=True)
@@ -242,7 +226,7 @@ def same_paragraph_forms(question: str, best: ScoredSentence, scored: list[Score
     if not forms_stated(question, best.sentence.text):
         return []
     return [s for s in scored if s is not best and s.evidence.passage.speech_id == best.evidence.passage.speech_id
-            and _paragraph_of(s) == _paragraph_of(best) and forms_stated(question, s.sentence.text)
+            and paragraph_of(s) == paragraph_of(best) and forms_stated(question, s.sentence.text)
             and s.coverage >= FORM_PARAGRAPH_SHARE * best.coverage and s.sentence.start != best.sentence.start
             ][:FORM_PARAGRAPH_MAX]
 
@@ -299,111 +283,6 @@ def _is_title(sentence: Sentence, evidence: Evidence) -> bool:
     """The speech's title line is not an answer."""
     title = evidence.passage.title or (evidence.record.title if evidence.record else None)
     return bool(title) and sentence.text.strip() == title
-
-
-def following(anchor: ScoredSentence, evidences: list[Evidence]) -> list[ScoredSentence]:
-    """Sentences after ``anchor`` in the same speech, across adjacent passages, in text order."""
-    seen: dict[int, ScoredSentence] = {}
-    for evidence in evidences:
-        if evidence.passage.speech_id != anchor.evidence.passage.speech_id:
-            continue
-        for sentence in evidence.sentences():
-            if sentence.start >= anchor.sentence.end and sentence.start not in seen:
-                seen[sentence.start] = ScoredSentence(evidence, sentence, anchor.score, anchor.coverage)
-    return [seen[start] for start in sorted(seen) if start - anchor.sentence.end <= LIST_REACH]
-
-
-def continuation(best: ScoredSentence, evidences: list[Evidence], question: str = "") -> list[ScoredSentence]:
-    """What must follow the best sentence: the items of a list it opens or belongs to, or the
-    sentence after a short topic sentence (「要鼓励全民招商。」 is followed by how)."""
-    after = following(best, evidences)
-    items = list_items(best, after, asks_list=bool(_ASKS_LIST.search(question)))
-    if items:
-        return items
-    if len(content_chars(best.sentence.text)) < SHORT_SENTENCE and after:
-        return after[:1]
-    return []
-
-
-def list_items(intro: ScoredSentence, after: list[ScoredSentence], asks_list: bool = False) -> list[ScoredSentence]:
-    """When a sentence opens (or is the first item of) an enumeration, the first sentence of each item;
-    for a question asking what a list holds, a sentence whose next paragraph starts one opens it."""
-    first_kind = first_item_kind(intro.sentence.text)
-    if first_kind and after and _opens_other_list(intro.sentence.text, first_kind, after[0].sentence.text):
-        first_kind = None  # 「第三十二条…禁止下列行为：」 opens 「（一）…」, not the next article
-    count = _stated_count(intro.sentence.text)
-    opens_items = asks_list and bool(after) and _paragraph_of(after[0]) != _paragraph_of(intro) and item_kind(after[0].sentence.text)
-    if not (first_kind or count or opens_items or _LIST_INTRO.search(intro.sentence.text)):
-        return []
-    clauses = [s for s in after if _paragraph_of(s) == _paragraph_of(intro)]
-    if count and not first_kind and len(clauses) >= count - 1:  # 「四个必须，…；…；…」
-        return clauses[: count - 1]
-    starts = [i for i, s in enumerate(after[:3]) if item_kind(s.sentence.text)]
-    if not starts and not first_kind:
-        return []
-    kind = first_kind or item_kind(after[starts[0]].sentence.text)
-    items = [s for s in (_dash_run(after) if kind == "dash" else after) if item_kind(s.sentence.text)]
-    same = []
-    for item in items:
-        if item_kind(item.sentence.text) != kind:
-            break
-        same.append(item)
-    return same[:MAX_LIST_ITEMS] if len(same) >= (1 if first_kind else 2) else []
-
-
-def _opens_other_list(intro: str, kind: str, following_text: str) -> bool:
-    """A heading that ends in a colon and is followed by items of another kind introduces them."""
-    next_kind = item_kind(following_text)
-    return intro.rstrip().endswith(("：", ":")) and next_kind is not None and next_kind != kind
-
-
-def _dash_run(after: list[ScoredSentence]) -> list[ScoredSentence]:
-    """The sentences up to the first paragraph that does not start with a dash (dash items are
-    paragraphs in a row; the next dash list further on is another list)."""
-    run = []
-    for item in after:
-        if _starts_line(item) and item_kind(item.sentence.text) != "dash":
-            break
-        run.append(item)
-    return run
-
-
-def item_kind(text: str) -> str | None:
-    """The enumeration marker a sentence starts with (一、 1、 一是 第一是 首先…, a leading dash)."""
-    kind = item_marker(text)
-    if kind:
-        return kind
-    match = _INLINE_ITEM.match(text.lstrip())
-    return match.lastgroup if match else None
-
-
-def first_item_kind(text: str) -> str | None:
-    """The kind of list a sentence starts: it opens with 一、/1、/一是…, or says 「…，第一是…」."""
-    kind = item_kind(text)
-    if kind:
-        return kind
-    match = _INLINE_FIRST.search(text)
-    return item_kind(match.group(1)) if match else None
-
-
-def _stated_count(text: str) -> int:
-    match = _COUNT.search(text)
-    if not match:
-        return 0
-    value = match.group(1)
-    return int(value) if value.isdigit() else "一二三四五六七八九十".find(value) + 1
-
-
-def _starts_line(item: ScoredSentence) -> bool:
-    """The sentence starts a paragraph (one at the start of a passage may be mid-paragraph)."""
-    offset = item.sentence.start - item.evidence.passage.start
-    return offset > 0 and item.evidence.passage.text[:offset].rstrip(" \t\u3000").endswith("\n")
-
-
-def _paragraph_of(item: ScoredSentence) -> int | None:
-    """Offset of the line a sentence is on (sentences of one paragraph share it)."""
-    text, offset = item.evidence.passage.text, item.sentence.start - item.evidence.passage.start
-    return item.evidence.passage.start + text.rfind("\n", 0, offset) + 1
 
 
 def byline(question: str, best: ScoredSentence, evidences: list[Evidence]) -> list[ScoredSentence]:

@@ -9,7 +9,10 @@ in a question about these texts.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+_LATIN = re.compile(r"[A-Za-z]")
 
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("经济增速", "经济增长", "国内生产总值增长", "生产总值增长", "GDP增长", "GDP增速"),
@@ -59,12 +62,16 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 
 @lru_cache(maxsize=4096)
 def aliases(question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(word of the question, the other words of its group) for each group word the question holds."""
+    """(word of the question, the words of its group that state it) for each group word the
+    question holds. A group's first word is the everyday one and a word with Latin letters
+    (「GDP」) an informal one: a text states the others, so only they answer for a question's
+    word (「经济增速」 by 「国内生产总值增长」; 「地区生产总值」 not by a 「GDP」 someone wrote)."""
     found = []
     for group in GROUPS:
+        formal = tuple(word for word in group[1:] if not _LATIN.search(word))
         for word in group:
             if word in question:
-                found.append((word, tuple(other for other in group if other != word)))
+                found.append((word, tuple(other for other in formal if other != word)))
     return tuple(found)
 
 

@@ -55,6 +55,12 @@ def test_a_plain_word_is_held_by_the_policy_word_of_its_group():
     assert held_aliases("企业有哪些", "企业和市场主体") == ()  # the question's own word is there
 
 
+def test_only_the_words_a_text_would_use_answer_for_a_word():
+    assert held_aliases("GDP是多少？", "地区生产总值三千亿元") == ("GDP",)
+    assert held_aliases("地区生产总值是多少？", "资料显示GDP增长50%") == ()  # 「GDP」 is no text's word
+    assert held_aliases("市场主体有多少？", "企业有三万家") == ()  # the everyday word does not state the formal one
+
+
 def test_a_range_asked_for_in_plain_words(assistant):
     answer = assistant.ask("2030年青山市政府工作报告给经济增速设了一个怎样的区间？")
     assert answer.grounded and "5%－5.5%" in answer.text

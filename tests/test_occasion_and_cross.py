@@ -106,3 +106,24 @@ def test_across_speeches_a_quoted_term_picks_the_speeches_and_sentences_that_say
     assert answer.grounded and "河长制" in answer.text
     assert {c.speech_id for c in answer.citations} == {"河道讲话.txt"}  # the other speech never says it
     assert all("河长制" in c.quote for c in answer.citations)
+
+
+VISIT = """在全市文旅招商推进会上的讲话
+同志们：
+上个月，我们去郑州、开封学习了文旅招商的经验。
+对我市来讲，文旅招商事关着洛阳的长远发展。
+近些年来，省委、省政府对文旅产业越来越重视，明确提出河南要建设文旅强省。
+"""
+
+
+def test_the_city_and_province_are_cited_where_the_speech_says_they_are_its_own(tmp_path):
+    from assistant.settings import load_settings
+
+    settings = load_settings(index_dir=tmp_path / "index", data_dir=tmp_path / "no-default-corpus")
+    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    built.add_files([Upload("文旅讲话.txt", VISIT.encode())])
+    answer = built.ask("文旅招商推进会那篇讲话说的是哪座城市？讲话里说的“省委、省政府”是哪个省？")
+    assert answer.grounded and "洛阳" in answer.text and "河南" in answer.text
+    quotes = [c.quote for c in answer.citations]
+    assert any("对我市来讲" in q for q in quotes) and any("省委、省政府" in q for q in quotes)
+    assert not any("郑州" in q for q in quotes)  # a city it only visited is not its place

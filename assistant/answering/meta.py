@@ -7,6 +7,7 @@ import re
 
 from assistant.answering.composers import Draft, label
 from assistant.answering.speech_view import SpeechView
+from assistant.retrieval import quoted_terms
 from assistant.types import REFUSAL, Citation
 from vectorstore.places import is_city, is_province, province_of
 
@@ -49,27 +50,72 @@ def compose_meta(question: str, view: SpeechView) -> Draft | None:
     return Draft(text, tuple(citations)) if citations else None
 
 
+CITY_SELF = ("我市", "本市", "全市")  # a sentence naming the city as the speaker's own
+PROVINCE_SELF = ("我省", "本省", "全省", "省委")
+SELF_REACH = 20  # 「我市」 this near a city's name calls it the speech's own
+
+
 def place_lines(question: str, view: SpeechView, citations: list[Citation]) -> list[str]:
     """「哪座城市」「哪个省」: the city / province the speech names most, citing where it first does."""
     places = view.record.meta.places
-    city = next((name for name in places if is_city(name)), None)
+    city = own_city(view, [name for name in places if is_city(name)])
     province = next((name for name in places if is_province(name)), None)
+    quoted = tuple(quoted_terms(question))
     lines = []
     if ASKS_CITY.search(question) and city:
-        lines.append(f"讲话所说的城市是{city}" + marked(view, citations, city) + "。")
+        lines.append(f"讲话所说的城市是{city}" + marked(view, citations, city, (quoted, CITY_SELF)) + "。")
     if ASKS_PROVINCE.search(question):
         province = province_of(city) if city and province_of(city) else province
         if province:
-            lines.append(f"所在的省是{province}" + marked(view, citations, province) + "。")
+            lines.append(f"所在的省是{province}" + marked(view, citations, province, (quoted, PROVINCE_SELF)) + "。")
     return lines
 
 
-def marked(view: SpeechView, citations: list[Citation], name: str) -> str:
-    """``[n]`` of the first sentence of the speech that holds ``name``, or nothing when none does."""
-    offset = next((chunk.start + chunk.text.find(name) for chunk in view.chunks if name in chunk.text), None)
-    found = view.sentences_from(offset, 1) if offset is not None else []
-    number = view.cite(citations, *found[0]) if found else None
+def own_city(view: SpeechView, cities: list[str]) -> str | None:
+    """The city the speech names most; among those named as often, one it calls its own
+    (「对我市来讲，…洛阳」) before one it only mentions (「我们去郑州学习」)."""
+    def rank(item: tuple[int, str]) -> tuple:
+        order, name = item
+        holding = sentences_holding(view, name)
+        gaps = [gap for _, sentence in holding if (gap := _gap(sentence.text, name, CITY_SELF)) is not None]
+        return (-len(holding), not (gaps and min(gaps) <= SELF_REACH), order)
+    return min(enumerate(cities), key=rank)[1] if cities else None
+
+
+def marked(view: SpeechView, citations: list[Citation], name: str, prefer: tuple[tuple[str, ...], ...] = ()) -> str:
+    """``[n]`` of the sentence of the speech that best shows ``name`` is its place: the one that holds
+    it nearest a word of ``prefer`` (the question's quoted 「省委、省政府」, then 「我市」: 「对我市来讲，
+    …安阳的前途命运」), else the first that holds it; nothing when none does."""
+    holding = sentences_holding(view, name)
+    best = holding[0] if holding else None
+    for words in prefer:
+        near = [(_gap(item[1].text, name, words), index) for index, item in enumerate(holding)]
+        near = [pair for pair in near if pair[0] is not None]
+        if near:
+            best = holding[min(near)[1]]
+            break
+    number = view.cite(citations, *best) if best else None
     return f"[{number}]" if number else ""
+
+
+def sentences_holding(view: SpeechView, name: str) -> list:
+    """(evidence, sentence) of each place the speech names ``name``, in text order."""
+    return [found for chunk in view.chunks for at in _occurrences(chunk.text, name)
+            for found in view.sentences_from(chunk.start + at, 1)]
+
+
+def _gap(text: str, name: str, words: tuple[str, ...]) -> int | None:
+    """Characters between ``name`` and the nearest of ``words`` in ``text`` (None when either is missing)."""
+    gaps = [abs(a - b) for a in _occurrences(text, name) for word in words for b in _occurrences(text, word)]
+    return min(gaps) if gaps else None
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    found, at = [], text.find(name)
+    while at >= 0:
+        found.append(at)
+        at = text.find(name, at + len(name))
+    return found
 
 
 def meta_sentence(meta) -> str | None:

@@ -131,7 +131,8 @@ class ExtractiveAnswerer:
             return None
         best = scored[0]
         others = [s for s in scored[1:] if s.sentence.text != best.sentence.text]
-        if others and best.coverage < SCOPED_MARGIN * max(s.coverage for s in others) and not _states_form_alone(question, best, others):
+        outshone = others and best.coverage < SCOPED_MARGIN * max(s.coverage for s in others)
+        if outshone and not _states_form_alone(question, best, others):
             return None
         if WANTS_NUMBER.search(question) and not has_figure(question, best.sentence.text):
             return None
@@ -232,22 +233,22 @@ def same_paragraph_forms(question: str, best: ScoredSentence, scored: list[Score
 
 
 def _states_form_alone(question: str, best: ScoredSentence, others: list[ScoredSentence]) -> bool:
-    """The best sentence states the form the question asks for (a range, a time), and no sentence
-    that holds at least a third of its words does: it stands out even without the margin."""
+    """The best sentence states the form the question asks for (a range, a time), and no other
+    sentence with a third of its coverage does: it stands out even without the margin."""
     if not forms_stated(question, best.sentence.text):
         return False
     return not any(forms_stated(question, s.sentence.text) and s.coverage >= best.coverage / SCOPED_MARGIN for s in others)
 
 
 @lru_cache(maxsize=4096)
-def word_terms(question: str) -> list[str]:
+def word_terms(question: str) -> tuple[str, ...]:
     """The question's words and the character pairs inside its longer words, without the pairs
     that straddle two words (「和粮」「量分」: no sentence holds them) or single characters; for
     measuring what the chosen sentences leave out."""
     words = [w for w in search_words(question) if w not in QUESTION_WORDS]
     inside = [w[i:i + 2] for w in words if len(w) >= 3 and _HAN_WORD.fullmatch(w) for i in range(len(w) - 1)]
     terms = [t for t in dict.fromkeys(words + inside) if (len(t) >= 2 or not _HAN_WORD.fullmatch(t)) and t not in QUESTION_WORDS]
-    return terms or [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
+    return tuple(terms or [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS])
 
 
 def _distinct_sentences(evidences: list[Evidence]) -> list[Sentence]:

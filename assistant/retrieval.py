@@ -59,9 +59,11 @@ class EvidenceRetriever(BaseRetriever):
         return [Document(page_content=e.passage.text, metadata={"evidence": e}) for e in self.evidence(query)]
 
     def ranked(self, query: str, filters: SearchFilters | None = None, prefer: tuple[str, ...] = (),
-               depth: int | None = None, per_speech: int = MAX_PER_SPEECH, stating: re.Pattern | None = None) -> list[Passage]:
+               depth: int | None = None, per_speech: int = MAX_PER_SPEECH,
+               stating: re.Pattern | None = None) -> list[Passage]:
         """The one ranking that answers, search and the eval read: hybrid fusion, then the signals —
-        the question's scope first, stuffed passages down, a cap per speech, exact quoted terms first."""
+        the question's scope first, stuffed passages down, a cap per speech, exact quoted terms first,
+        inside one speech the passages stating the form asked for (``stating``) when none read does."""
         filters = filters or self.filters
         fused = self.searcher.search(query, k=max(depth or 0, self.depth), mode="hybrid", filters=filters)
         fused = spread_speeches(demote_stuffed(preferring(fused, prefer)), per_speech)
@@ -71,12 +73,14 @@ class EvidenceRetriever(BaseRetriever):
     def _with_form(self, ranked: list[Passage], filters: SearchFilters | None, stating: re.Pattern) -> list[Passage]:
         """Inside the one speech a question names, the chunks that state the form it asks for (a
         zodiac year, a time) come among the first read, when no passage read states it."""
-        if filters is None or len(filters.speech_ids or ()) != 1 or any(stating.search(p.text) for p in ranked[:self.k]):
+        one_speech = filters is not None and len(filters.speech_ids or ()) == 1
+        if not one_speech or not ranked or any(stating.search(p.text) for p in ranked[:self.k]):
             return ranked
         top = {p.chunk_id for p in ranked[:self.k]}
-        stated = [chunk_passage(c, 0.0) for c in self.index.speech_chunks(filters.speech_ids[0])
+        stated = [chunk_passage(c, 0.0, ranked[0]) for c in self.index.speech_chunks(filters.speech_ids[0])
                   if c.id not in top and stating.search(c.text)][:FORM_PASSAGES]
-        return ranked[:FORM_SLOT] + stated + [p for p in ranked[FORM_SLOT:] if p.chunk_id not in {s.chunk_id for s in stated}]
+        added = {p.chunk_id for p in stated}
+        return ranked[:FORM_SLOT] + stated + [p for p in ranked[FORM_SLOT:] if p.chunk_id not in added]
 
     def evidence(self, query: str, filters: SearchFilters | None = None, prefer: tuple[str, ...] = (),
                  k: int | None = None, per_speech: int = MAX_PER_SPEECH, stating: re.Pattern | None = None) -> list[Evidence]:

@@ -65,7 +65,7 @@ class AnswerPipeline:
         """Passages for a query through the same ranking answers read, the named part first."""
         analysis = self.understanding.analyse(query)
         ranked = self.retriever.ranked(search_text(query, filters, analysis), narrowed(filters, analysis),
-                                       preferred(analysis), depth=k)
+                                       preferred(analysis), depth=k, stating=asked_form(query))
         first = self.structured.anchors(analysis, ranked[0].speech_id if ranked else None)
         ids = {p.chunk_id for p in first}
         return (first + [p for p in ranked if p.chunk_id not in ids])[:k]

@@ -59,6 +59,9 @@ SCOPED_NUMBER_COVERAGE = 0.25  # and a figure answers a "how much" question with
 ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
 _TWO_THINGS = re.compile(r"分别|各自|各是|以及|[和与及].{1,12}(?:都|又|还)")  # 「A和B分别…」
 COMPLEMENT_GAP = 0.25  # the chosen sentences leave out this share of the question's weighted words…
+THEME_PASSAGES = 4  # with this many passages of one speech read…
+THEME_SHARE = 0.8  # …a word this share of them holds…
+THEME_FACTOR = 0.5  # …weighs this much
 COMPLEMENT_MIN = 0.15  # …and another sentence of the speech holds this share of the whole: it is added
 
 
@@ -169,9 +172,9 @@ class ExtractiveAnswerer:
         """Every candidate sentence, best first: weighted coverage of the question's words, times
         the sentence's quality, plus bonuses."""
         focus = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
-        weights = self.idf(focus)
-        total = sum(weights.values()) or 1.0
         wants_number = bool(WANTS_NUMBER.search(question))
+        weights = self.idf(focus) if wants_number else theme_discounted(self.idf(focus), evidences)
+        total = sum(weights.values()) or 1.0
         forms = [(bool(pattern.search(question)), form) for pattern, form in FORMS]
         quoted = [normalise(term) for term in quoted_terms(question)]
         candidates = [(rank, evidence, sentence, _covered(sentence.text, weights, total, question))
@@ -218,6 +221,19 @@ class ExtractiveAnswerer:
         same = [s for s in scored if s.evidence.passage.speech_id == speech and not _overlaps(s, chosen)]
         best = max(same, key=lambda s: _covered(s.sentence.text, missing, total, question), default=None)
         return best if best is not None and _covered(best.sentence.text, missing, total, question) >= COMPLEMENT_MIN else None
+
+
+def theme_discounted(weights: dict[str, float], evidences: list[Evidence]) -> dict[str, float]:
+    """Inside one speech (a scoped question), a word nearly every passage read holds is the speech's
+    theme (「招商引资」 in a speech on 招商引资), not what the question asks: it weighs less. (Not for
+    a "how much" question: there the figure a sentence states is the evidence, and the theme word
+    is often the very quantity asked, 「经济增长…定在什么幅度」.)"""
+    passages = list({e.passage.chunk_id: e.passage.text for e in evidences}.values())
+    if len({e.passage.speech_id for e in evidences}) != 1 or len(passages) < THEME_PASSAGES:
+        return weights
+    held = [sentence_tokens(text) for text in passages]
+    share = {token: sum(token in tokens for tokens in held) / len(held) for token in weights}
+    return {token: weight * (THEME_FACTOR if share[token] >= THEME_SHARE else 1.0) for token, weight in weights.items()}
 
 
 def same_paragraph_forms(question: str, best: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:

@@ -116,3 +116,20 @@ def test_a_form_no_passage_read_states_is_looked_for_in_the_named_speech(tmp_pat
     assert len(built.index.speech_chunks("红河讲话.txt")) > 6  # the zodiac year is far from the words asked
     answer = built.ask("红河开放招商大会那篇讲话借哪个生肖年来鼓劲？")
     assert answer.grounded and "兔年" in answer.text
+
+
+
+def test_the_theme_of_the_one_speech_read_weighs_less():
+    from types import SimpleNamespace
+
+    from assistant.extractive import theme_discounted
+
+    def evidence(speech, n, text):
+        return SimpleNamespace(passage=SimpleNamespace(speech_id=speech, chunk_id=f"{speech}:{n}", text=text))
+
+    one = [evidence("a", n, f"招商引资要抓第{n}件事，园区{'载体' if n == 0 else '建设'}。") for n in range(5)]
+    weights = theme_discounted({"招商": 1.0, "载体": 1.0}, one)
+    assert weights["招商"] < weights["载体"] == 1.0  # every passage holds 招商: the speech's theme
+    several = one[:3] + [evidence("b", n, "招商引资要抓落实。") for n in range(2)]
+    assert theme_discounted({"招商": 1.0}, several) == {"招商": 1.0}  # across speeches it is the topic
+    assert theme_discounted({"招商": 1.0}, one[:3]) == {"招商": 1.0}  # too few passages to tell

@@ -91,6 +91,9 @@ class Settings(BaseSettings):
         description="Longest time reading one file may take (OCR of scanned pages, a few seconds each); a file that takes longer is skipped with a reason.",
     )
     ocr_workers: int | None = Field(default=None, ge=1, description="Scanned pages OCR'd at once; unset = all cores.")
+    ocr_engine: Literal["auto", "rapidocr", "tesseract"] = Field(
+        default="auto",
+        description="OCR of scanned pages: rapidocr (PP-OCR in onnxruntime, models in the wheel; far fewer errors on Chinese), tesseract (Debian chi_sim), or auto (rapidocr when installed, else tesseract).")
     log_level: str = Field(default="INFO", description="Logging level (DEBUG, INFO, WARNING...).")
     llm: Literal[ANSWER_BACKENDS] = Field(
         default="extractive",
@@ -159,7 +162,7 @@ class Settings(BaseSettings):
         from vectorstore.readers.base import ReadLimits
 
         return ReadLimits(max_bytes=self.max_file_bytes, max_chars=self.max_text_chars, max_pages=self.max_pages,
-                          max_seconds=self.max_read_seconds, ocr_workers=self.ocr_workers)
+                          max_seconds=self.max_read_seconds, ocr_workers=self.ocr_workers, ocr_engine=self.ocr_engine)
 
 
 def load_settings(**overrides) -> Settings:

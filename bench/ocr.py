@@ -2,6 +2,7 @@
 
     flock /tmp/cpu.lock .venv/bin/python -m bench.ocr                 # 300 and 150 dpi, the settings' embedder
     flock /tmp/cpu.lock .venv/bin/python -m bench.ocr --dpi 300 --embedding hashing
+    flock /tmp/cpu.lock .venv/bin/python -m bench.ocr --engine tesseract   # the Debian engine, for comparison
 
 Each seed of data/ is laid out on A4 pages (16 pt, a CJK font, two-character
 indents, as a printed 讲话稿) and saved as a PDF of page images only, at each
@@ -144,13 +145,13 @@ def make_scans(folder: Path, dpi: int, font) -> list[tuple[Path, Scan]]:
     return scans
 
 
-def read_scans(scans: list[tuple[Path, Scan]]) -> None:
+def read_scans(scans: list[tuple[Path, Scan]], engine: str = "auto") -> None:
     """OCR every scan through the PDF reader, timing each."""
     from vectorstore.readers import ReadLimits, load_file
 
     for pdf, scan in scans:
         started = time.perf_counter()
-        scan.text = load_file(pdf, limits=ReadLimits(max_bytes=1 << 30), progress=True)[0].text
+        scan.text = load_file(pdf, limits=ReadLimits(max_bytes=1 << 30, ocr_engine=engine), progress=True)[0].text
         scan.seconds = time.perf_counter() - started
         log.info("%s: %d pages in %.1f s, CER %.2f%%", scan.name, scan.pages, scan.seconds,
                  100 * cer(scan.reference, scan.text))
@@ -275,6 +276,8 @@ def main() -> None:
     parser.add_argument("--embedding", help="embedding model for the retrieval part (default: the settings')")
     parser.add_argument("--no-retrieval", action="store_true", help="only CER and speed")
     parser.add_argument("--keep", type=Path, help="keep the rendered PDFs in this folder")
+    parser.add_argument("--engine", default="auto", choices=["auto", "rapidocr", "tesseract"],
+                        help="POLICYQA_OCR_ENGINE for this run (auto: rapidocr when installed)")
     args = parser.parse_args()
     setup_logging()
     from assistant import factory
@@ -284,7 +287,10 @@ def main() -> None:
     if font is None or find("tesseract") is None or find("pdftoppm") is None:
         log.warning("skipped: needs a CJK font (fonts-noto-cjk), tesseract-ocr, tesseract-ocr-chi-sim, poppler-utils")
         return
-    overrides = {"embedding_model": args.embedding} if args.embedding else {}
+    from vectorstore.readers.engines import ocr_engine
+
+    overrides = ({"embedding_model": args.embedding} if args.embedding else {}) | {"ocr_engine": args.engine}
+    print(f"OCR engine: {ocr_engine(args.engine).name}")
     embeddings = None if args.no_retrieval else factory.build_embeddings(temporary_settings(**overrides))
     folder = args.keep or Path(tempfile.mkdtemp(prefix="policyqa-ocr-bench-"))
     if embeddings is not None and require(QUESTIONS):
@@ -293,7 +299,7 @@ def main() -> None:
     first = None
     for dpi in args.dpi:
         scans = make_scans(folder / f"{dpi}dpi", dpi, font)
-        read_scans(scans)
+        read_scans(scans, args.engine)
         scores = retrieval([p for p, _ in scans], ".pdf", embeddings, overrides) if embeddings is not None else None
         report_dpi(dpi, scans, scores)
         first = first or scans

@@ -39,5 +39,7 @@ fi
 .venv/bin/python -m pip install --quiet -e ".[dev,milvus]"
 # openvino: the faster embedding runtime; without it (not installable here), torch embeds.
 .venv/bin/python -m pip install --quiet -e ".[openvino]" || echo "OpenVINO could not be installed: embedding with torch" >&2
+# ocr: rapidocr (PP-OCR in onnxruntime) for scanned pages; without it, tesseract reads them.
+.venv/bin/python -m pip install --quiet -e ".[ocr]" || echo "rapidocr could not be installed: scanned pages are read by tesseract" >&2
 echo "$wanted" > "$stamp"
 echo "set-up done." >&2

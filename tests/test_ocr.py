@@ -121,9 +121,26 @@ def test_missing_tesseract_names_the_packages(tmp_path, monkeypatch):
     from vectorstore.readers import tools
 
     monkeypatch.setattr(tools, "find", lambda tool: None)
-    message = input_error(write(tmp_path, "page.png", png_header(800, 1000)))
+    message = input_error(write(tmp_path, "page.png", png_header(800, 1000)), limits=ReadLimits(ocr_engine="tesseract"))
     assert message == ("an image needs OCR, but tesseract is not installed; install the Debian packages "
                        "tesseract-ocr tesseract-ocr-chi-sim (apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
+
+
+def test_missing_rapidocr_names_the_package(tmp_path, monkeypatch):
+    from vectorstore.readers import engines
+
+    monkeypatch.setattr(engines, "_rapidocr_installed", lambda: False)
+    message = input_error(write(tmp_path, "page.png", png_header(800, 1000)), limits=ReadLimits(ocr_engine="rapidocr"))
+    assert "pip install rapidocr-onnxruntime" in message and "POLICYQA_OCR_ENGINE=tesseract" in message
+
+
+def test_auto_reads_with_tesseract_when_rapidocr_is_not_installed(monkeypatch):
+    from vectorstore.readers import engines, tools
+
+    monkeypatch.setattr(engines, "_rapidocr_installed", lambda: False)
+    monkeypatch.setattr(tools, "find", lambda tool: f"/usr/bin/{tool}")
+    monkeypatch.setattr(tools, "languages", lambda tesseract: frozenset({"chi_sim"}))
+    assert engines.ocr_engine("auto").name == "tesseract"
 
 
 def test_missing_chinese_data_names_the_package(tmp_path, monkeypatch):
@@ -131,14 +148,15 @@ def test_missing_chinese_data_names_the_package(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tools, "find", lambda tool: f"/usr/bin/{tool}")
     monkeypatch.setattr(tools, "languages", lambda tesseract: frozenset({"eng", "osd"}))
-    message = input_error(write(tmp_path, "page.png", png_header(800, 1000)))
+    message = input_error(write(tmp_path, "page.png", png_header(800, 1000)), limits=ReadLimits(ocr_engine="tesseract"))
     assert "chi_sim" in message and "apt-get install tesseract-ocr-chi-sim" in message
 
 
 def test_ingest_reports_the_missing_tool_and_goes_on(ingestor, tmp_path, monkeypatch):
-    from vectorstore.readers import tools
+    from vectorstore.readers import engines, tools
 
     monkeypatch.setattr(tools, "find", lambda tool: None)
+    monkeypatch.setattr(engines, "_rapidocr_installed", lambda: False)
     write(tmp_path / "in", "scan.png", png_header(800, 1000))
     write(tmp_path / "in", "a.txt", "同志们：今天召开全县招商引资工作会议，部署全年的招商引资工作。" * 3)
     report = ingestor.ingest([tmp_path / "in"], progress=False)

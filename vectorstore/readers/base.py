@@ -30,6 +30,7 @@ class ReadLimits:
     max_pages: int = DEFAULT_MAX_PAGES
     max_seconds: float = DEFAULT_MAX_SECONDS
     ocr_workers: int | None = None  # pages OCR'd at once; None = every core
+    ocr_engine: str = "auto"  # vectorstore/readers/engines.py: auto, rapidocr or tesseract
 
     @property
     def workers(self) -> int:

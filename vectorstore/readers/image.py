@@ -85,7 +85,7 @@ def stated_dpi(image) -> float | None:
 
 def check(data: bytes, path: Path, context: ReadContext) -> None:
     """What :func:`read` would refuse, without OCR: the header, the frames, the OCR tools."""
-    from vectorstore.readers.tools import require_ocr
+    from vectorstore.readers.engines import ocr_engine
 
     context.check_pages(getattr(open_image(data), "n_frames", 1), "the image")
-    require_ocr("an image")
+    ocr_engine(context.limits.ocr_engine, "an image")

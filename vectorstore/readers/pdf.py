@@ -136,7 +136,7 @@ def open_pdf(data: bytes):
 
 def check(data: bytes, path: Path, context: ReadContext) -> None:
     """What :func:`read` would refuse, without OCR: pages, text, page sizes and tools of the scanned pages."""
-    from vectorstore.readers.tools import require_ocr
+    from vectorstore.readers.engines import ocr_engine
 
     if b"%PDF-" not in data[:1024]:
         raise InputError("not a PDF file (no %PDF header); check the file type")
@@ -149,4 +149,4 @@ def check(data: bytes, path: Path, context: ReadContext) -> None:
         render_dpi(number, _page_inches(reader.pages[number - 1]))
     if scanned and len(scanned) == len(pages):
         require("pdftoppm", SCANNED)
-        require_ocr(SCANNED)
+        ocr_engine(context.limits.ocr_engine, SCANNED)

@@ -2,10 +2,10 @@
 
 ``render(number, folder, scale)`` puts page ``number`` (1-based) as an image
 into ``folder``, ``scale`` times its first size, and returns ``(image, dpi)``;
-each page is rendered, OCR'd and its image deleted in a worker thread
-(tesseract runs as a separate process). When the text lines come out smaller
-or larger than tesseract's Chinese model reads well, the page is rendered
-again at the size that brings them to TARGET_HEIGHT and read once more.
+each page is rendered, OCR'd (vectorstore/readers/engines.py) and its image
+deleted in a worker thread. With tesseract, when the text lines come out smaller
+or larger than its Chinese model reads well, the page is rendered again at the
+size that brings them to TARGET_HEIGHT and read once more.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from vectorstore.readers.base import ReadContext, time_limit_error
-from vectorstore.readers.ocr import ocr_page
-from vectorstore.readers.tools import require_ocr
+from vectorstore.readers.engines import ocr_engine
 
 log = logging.getLogger(__name__)
 Render = Callable[[int, Path, float], tuple[Path, int]]
@@ -29,17 +28,16 @@ SCALES = (0.3, 4.0)
 
 def ocr_pages(numbers: list[int], render: Render, context: ReadContext, total: int, bar,
               why: str = "a scanned page") -> dict[int, str]:
-    """The OCR text of the given pages, by page number; InputError past the time limit or without tesseract."""
-    tesseract = require_ocr(why)
+    """The OCR text of the given pages, by page number; InputError past the time limit or without an OCR engine."""
+    engine = ocr_engine(context.limits.ocr_engine, why)
     texts: dict[int, str] = {}
-    with tempfile.TemporaryDirectory(prefix="policyqa-ocr-") as folder, \
-            ThreadPoolExecutor(max_workers=context.limits.workers, thread_name_prefix="ocr") as pool:
-        futures = {pool.submit(_one, n, render, Path(folder), context, tesseract): n for n in numbers}
+    with tempfile.TemporaryDirectory(prefix="policyqa-ocr-") as folder:
+        pool = ThreadPoolExecutor(max_workers=context.limits.workers, thread_name_prefix="ocr")
+        futures = {pool.submit(_one, n, render, Path(folder), context, engine): n for n in numbers}
         try:
             _collect(futures, texts, context, total, bar)
-        finally:
-            for future in futures:
-                future.cancel()
+        finally:  # past the time limit, a page being read in-process (rapidocr) is not waited for
+            pool.shutdown(wait=False, cancel_futures=True)
     return texts
 
 
@@ -56,12 +54,12 @@ def _collect(futures: dict[Future, int], texts: dict[int, str], context: ReadCon
             raise time_limit_error(context.limits.max_seconds, len(texts), total)
 
 
-def _one(number: int, render: Render, folder: Path, context: ReadContext, tesseract: str) -> str:
-    """The text of one page: read once, and again at a better size when its lines are too small or large."""
-    text, height = _read(number, render, folder, context, tesseract, 1.0)
-    scale = rescale(height)
+def _one(number: int, render: Render, folder: Path, context: ReadContext, engine) -> str:
+    """The text of one page: read once, and (tesseract) again at a better size when its lines are too small or large."""
+    text, height = _read(number, render, folder, context, engine, 1.0)
+    scale = rescale(height) if engine.rescales else 1.0
     if scale != 1.0:
-        text, _ = _read(number, render, folder, context, tesseract, scale)
+        text, _ = _read(number, render, folder, context, engine, scale)
     return text
 
 
@@ -72,12 +70,12 @@ def rescale(height: float | None) -> float:
     return min(max(TARGET_HEIGHT / height, SCALES[0]), SCALES[1])
 
 
-def _read(number: int, render: Render, folder: Path, context: ReadContext, tesseract: str, scale: float):
+def _read(number: int, render: Render, folder: Path, context: ReadContext, engine, scale: float):
     if context.remaining() <= 0:
         raise TimeoutError("out of time")
     image, dpi = render(number, folder, scale)
     try:
-        return ocr_page(image, dpi, context.remaining(), tesseract)
+        return engine.read(image, dpi, context.remaining())
     finally:
         image.unlink(missing_ok=True)
 

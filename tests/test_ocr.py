@@ -249,3 +249,16 @@ def test_scans_are_searched_and_cited_by_page(scans, settings, fake_embeddings):
     cited = make_citation(1, Evidence(1, hits[0], record), quote)
     assert cited.pages == (2,) and "第 2 页" in citation_card(cited)
     assert assistant.index.speeches()["page.png"].meta.pages == ()
+
+
+def test_rapidocr_boxes_on_one_printed_line_are_joined_left_to_right():
+    from vectorstore.readers.engines import rows
+    from vectorstore.readers.ocr import paragraphs
+
+    def box(left, right, top, text, height=40):
+        return ((top + top + height) / 2, height, left, right, top, text)
+
+    found = rows([box(600, 1000, 102, "工作会议。"), box(180, 580, 100, "今天召开全县招商"),  # one line, two boxes
+                  box(100, 400, 160, "一、提高认识"), box(180, 1000, 220, "要把招商引资摆在"), box(100, 700, 280, "突出位置。")])
+    assert [line.text for line in found] == ["今天召开全县招商工作会议。", "一、提高认识", "要把招商引资摆在", "突出位置。"]
+    assert paragraphs(found) == ["今天召开全县招商工作会议。", "一、提高认识", "要把招商引资摆在突出位置。"]

@@ -258,7 +258,7 @@ def test_rapidocr_boxes_on_one_printed_line_are_joined_left_to_right():
     def box(left, right, top, text, height=40):
         return ((top + top + height) / 2, height, left, right, top, text)
 
-    found = rows([box(600, 1000, 102, "工作会议。"), box(180, 580, 100, "今天召开全县招商"),  # one line, two boxes
+    found = rows([box(600, 700, 102, "工作会议。"), box(180, 580, 100, "今天召开全县招商"),  # one line, two boxes
                   box(100, 400, 160, "一、提高认识"), box(180, 1000, 220, "要把招商引资摆在"), box(100, 700, 280, "突出位置。")])
     assert [line.text for line in found] == ["今天召开全县招商工作会议。", "一、提高认识", "要把招商引资摆在", "突出位置。"]
     assert paragraphs(found) == ["今天召开全县招商工作会议。", "一、提高认识", "要把招商引资摆在突出位置。"]

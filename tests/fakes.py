@@ -8,6 +8,21 @@ embedder serves subprocess tests as ``POLICYQA_EMBEDDING_MODEL=hashing``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from vectorstore.hashing import BigramEmbeddings
 
-__all__ = ["BigramEmbeddings"]
+__all__ = ["BigramEmbeddings", "assistant_with"]
+
+
+def assistant_with(root: Path, texts: dict[str, str]):
+    """A real assistant (Chroma in ``root``, the bigram embedder, no default corpus) over ``texts``
+    (file name → text), uploaded as a user would."""
+    from assistant import factory
+    from assistant.settings import load_settings
+    from assistant.uploads import Upload
+
+    settings = load_settings(index_dir=root / "index", data_dir=root / "no-default-corpus")
+    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    built.add_files([Upload(name, text.encode()) for name, text in texts.items()])
+    return built

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import factory
-from assistant.uploads import Upload
-from tests.fakes import BigramEmbeddings
+from tests.fakes import assistant_with
 
 RULES = """青山市农贸市场管理条例
 第一条 为了加强农贸市场管理，制定本条例。
@@ -22,12 +20,7 @@ RULES = """青山市农贸市场管理条例
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    from assistant.settings import load_settings
-
-    root = tmp_path_factory.mktemp("forms")
-    settings = load_settings(index_dir=root / "index", data_dir=root / "no-default-corpus")
-    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
-    built.add_files([Upload("农贸市场条例.txt", RULES.encode())])
+    built = assistant_with(tmp_path_factory.mktemp("forms"), {"农贸市场条例.txt": RULES})
     return built
 
 

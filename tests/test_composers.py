@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import factory
-from assistant.uploads import Upload
-from tests.fakes import BigramEmbeddings
+from tests.fakes import assistant_with
 
 WATER = """在全县冬春农田水利建设动员大会上的讲话
 县委书记 王建国
@@ -32,12 +30,7 @@ STRAW = """在全县秸秆综合利用工作会议上的讲话
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    from assistant.settings import load_settings
-
-    root = tmp_path_factory.mktemp("composers")
-    settings = load_settings(index_dir=root / "index", data_dir=root / "no-default-corpus")
-    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
-    built.add_files([Upload("水利讲话.txt", WATER.encode()), Upload("秸秆讲话.txt", STRAW.encode())])
+    built = assistant_with(tmp_path_factory.mktemp("composers"), {"水利讲话.txt": WATER, "秸秆讲话.txt": STRAW})
     return built
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import factory
 from assistant.answering.structured import joined
 from assistant.answering.composers import Draft
 from assistant.understanding.intent import cross_topic
-from assistant.uploads import Upload
-from tests.fakes import BigramEmbeddings
+from tests.fakes import assistant_with
 
 ROADS = """在全市农村公路建设推进会上的讲话
 同志们：
@@ -34,12 +32,7 @@ BRIDGES = """在全县危桥改造工作会议上的讲话
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    from assistant.settings import load_settings
-
-    root = tmp_path_factory.mktemp("occasion")
-    settings = load_settings(index_dir=root / "index", data_dir=root / "no-default-corpus")
-    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
-    built.add_files([Upload("公路讲话.txt", ROADS.encode()), Upload("危桥讲话.txt", BRIDGES.encode())])
+    built = assistant_with(tmp_path_factory.mktemp("occasion"), {"公路讲话.txt": ROADS, "危桥讲话.txt": BRIDGES})
     return built
 
 
@@ -97,11 +90,7 @@ WATER = """在全县水利建设工作会议上的讲话
 
 
 def test_across_speeches_a_quoted_term_picks_the_speeches_and_sentences_that_say_it(tmp_path):
-    from assistant.settings import load_settings
-
-    settings = load_settings(index_dir=tmp_path / "index", data_dir=tmp_path / "no-default-corpus")
-    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
-    built.add_files([Upload("河道讲话.txt", RIVERS.encode()), Upload("水利讲话.txt", WATER.encode())])
+    built = assistant_with(tmp_path, {"河道讲话.txt": RIVERS, "水利讲话.txt": WATER})
     answer = built.ask("哪几篇讲话把河道保洁工作和“河长制”联系起来？各自怎么说的？")
     assert answer.grounded and "河长制" in answer.text
     assert {c.speech_id for c in answer.citations} == {"河道讲话.txt"}  # the other speech never says it
@@ -117,11 +106,7 @@ VISIT = """在全市文旅招商推进会上的讲话
 
 
 def test_the_city_and_province_are_cited_where_the_speech_says_they_are_its_own(tmp_path):
-    from assistant.settings import load_settings
-
-    settings = load_settings(index_dir=tmp_path / "index", data_dir=tmp_path / "no-default-corpus")
-    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
-    built.add_files([Upload("文旅讲话.txt", VISIT.encode())])
+    built = assistant_with(tmp_path, {"文旅讲话.txt": VISIT})
     answer = built.ask("文旅招商推进会那篇讲话说的是哪座城市？讲话里说的“省委、省政府”是哪个省？")
     assert answer.grounded and "洛阳" in answer.text and "河南" in answer.text
     quotes = [c.quote for c in answer.citations]

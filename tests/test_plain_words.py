@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import factory
 from assistant.answering.pipeline import question_parts
 from assistant.synonyms import held_aliases
-from assistant.uploads import Upload
-from tests.fakes import BigramEmbeddings
+from tests.fakes import assistant_with
 
 REPORT = """2030年青山市政府工作报告
 各位代表：
@@ -41,12 +39,7 @@ RULES = """白河市优化营商环境条例
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    from assistant.settings import load_settings
-
-    root = tmp_path_factory.mktemp("plain")
-    settings = load_settings(index_dir=root / "index", data_dir=root / "no-default-corpus")
-    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
-    built.add_files([Upload("青山报告.txt", REPORT.encode()), Upload("白河条例.txt", RULES.encode())])
+    built = assistant_with(tmp_path_factory.mktemp("plain"), {"青山报告.txt": REPORT, "白河条例.txt": RULES})
     return built
 
 
@@ -108,11 +101,7 @@ def _long_speech() -> str:
 
 
 def test_a_form_no_passage_read_states_is_looked_for_in_the_named_speech(tmp_path):
-    from assistant.settings import load_settings
-
-    settings = load_settings(index_dir=tmp_path / "index", data_dir=tmp_path / "no-default-corpus")
-    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
-    built.add_files([Upload("红河讲话.txt", _long_speech().encode()), Upload("青山报告.txt", REPORT.encode())])
+    built = assistant_with(tmp_path, {"红河讲话.txt": _long_speech(), "青山报告.txt": REPORT})
     assert len(built.index.speech_chunks("红河讲话.txt")) > 6  # the zodiac year is far from the words asked
     answer = built.ask("红河开放招商大会那篇讲话借哪个生肖年来鼓劲？")
     assert answer.grounded and "兔年" in answer.text

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 CN_NUMERAL = "零〇一二三四五六七八九十百千万亿两"
 # A figure: digits (not a blank such as XX亿元), 百分之…, or a Chinese numeral with what it counts.
@@ -54,7 +55,13 @@ FORMS = ((WANTS_TIME, TIME), (WANTS_PENALTY, PENALTY), (WANTS_RANGE, RANGE), (WA
 def forms_stated(question: str, text: str) -> tuple[str, ...]:
     """The question's words asking for a form (「区间」, 「备案时间」's 「时间」) that the sentence
     states (「6%-6.5%」, 「三十日前」): a sentence that states the form holds those words."""
-    return tuple(match.group(0) for wants, form in FORMS for match in wants.finditer(question) if form.search(text))
+    return tuple(word for word, form in asked_forms(question) if form.search(text))
+
+
+@lru_cache(maxsize=4096)
+def asked_forms(question: str) -> tuple[tuple[str, re.Pattern], ...]:
+    """(word of the question, the form it asks for), read once per question (every sentence is checked against them)."""
+    return tuple((match.group(0), form) for wants, form in FORMS for match in wants.finditer(question))
 
 
 def asked_form(question: str) -> re.Pattern | None:

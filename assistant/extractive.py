@@ -40,6 +40,10 @@ QUESTION_WORDS = frozenset(
     "什么 哪些 哪几个 几个 多少 怎样 怎么 如何 是否 分别 具体 指 指的是 讲话 讲话人 提出 提到 强调 要求 "
     "完整 表述 提法 叫 叫什么 为什么 比例 内容 哪 哪里 哪个 谁 哪天 主要 有 应该 需要".split()
 )
+# Asking words whose characters belong to no word of the answer: masked before the question is cut
+# into terms, so no character pair straddles them (「用了什么比方」 gives no 「了什」, 「么比」).
+_ASKING = re.compile("|".join(sorted(
+    "什么 哪些 哪几个 哪几 几个 多少 怎样 怎么 如何 是否 为什么 哪里 哪个 哪天 哪一天 讲话人 讲话者".split(), key=len, reverse=True)))
 FORM_BONUS = 0.15  # the sentence states what the question's form asks for (a time, a penalty, a range)
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
@@ -171,7 +175,7 @@ class ExtractiveAnswerer:
     def score_sentences(self, question: str, evidences: list[Evidence]) -> list[ScoredSentence]:
         """Every candidate sentence, best first: weighted coverage of the question's words, times
         the sentence's quality, plus bonuses."""
-        focus = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
+        focus = question_terms(question)
         wants_number = bool(WANTS_NUMBER.search(question))
         weights = self.idf(focus) if wants_number else theme_discounted(self.idf(focus), evidences)
         total = sum(weights.values()) or 1.0
@@ -254,6 +258,13 @@ def _states_form_alone(question: str, best: ScoredSentence, others: list[ScoredS
     if not forms_stated(question, best.sentence.text):
         return False
     return not any(forms_stated(question, s.sentence.text) and s.coverage >= best.coverage / SCOPED_MARGIN for s in others)
+
+
+@lru_cache(maxsize=4096)
+def question_terms(question: str) -> list[str]:
+    """The terms a sentence's coverage of the question is measured by: its tokens, asking words masked."""
+    terms = [t for t in dict.fromkeys(tokenize(_ASKING.sub(" ", question))) if t not in QUESTION_WORDS]
+    return terms or [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
 
 
 @lru_cache(maxsize=4096)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -60,15 +61,29 @@ class EvidenceRetriever(BaseRetriever):
 
     def ranked(self, query: str, filters: SearchFilters | None = None, prefer: tuple[str, ...] = (),
                depth: int | None = None, per_speech: int = MAX_PER_SPEECH,
-               stating: re.Pattern | None = None) -> list[Passage]:
+               stating: re.Pattern | None = None, part: tuple[int, int] | None = None) -> list[Passage]:
         """The one ranking that answers, search and the eval read: hybrid fusion, then the signals —
         the question's scope first, stuffed passages down, a cap per speech, exact quoted terms first,
-        inside one speech the passages stating the form asked for (``stating``) when none read does."""
+        inside one speech the passages stating the form asked for (``stating``) when none read does,
+        and only the passages of the part ``[start, end)`` of it the question names, when it names one."""
         filters = filters or self.filters
         fused = self.searcher.search(query, k=max(depth or 0, self.depth), mode="hybrid", filters=filters)
         fused = spread_speeches(demote_stuffed(preferring(fused, prefer)), per_speech)
         ranked = prioritise_exact(fused, self._exact_matches(query, filters))
+        ranked = self._in_part(ranked, filters, part) if part is not None else ranked
         return self._with_form(ranked, filters, stating) if stating is not None else ranked
+
+    def _in_part(self, ranked: list[Passage], filters: SearchFilters | None, part: tuple[int, int]) -> list[Passage]:
+        """The passages of one part of the one speech searched (「讲“凭平台招商”时…」), cut to it:
+        those ranked, in their order, then the part's other chunks in text order."""
+        if filters is None or len(filters.speech_ids or ()) != 1 or not ranked:
+            return ranked
+        start, end = part
+        inside = [p for p in ranked if overlapping(p, part)]
+        seen = {p.chunk_id for p in inside}
+        rest = [chunk_passage(c, 0.0, ranked[0]) for c in self.index.speech_chunks(filters.speech_ids[0])
+                if c.start < end and c.end > start and c.id not in seen]
+        return [cut_to(p, start, end) for p in inside + rest] or ranked
 
     def _with_form(self, ranked: list[Passage], filters: SearchFilters | None, stating: re.Pattern) -> list[Passage]:
         """Inside the one speech a question names, the chunks that state the form it asks for (a
@@ -83,9 +98,12 @@ class EvidenceRetriever(BaseRetriever):
         return ranked[:FORM_SLOT] + stated + [p for p in ranked[FORM_SLOT:] if p.chunk_id not in added]
 
     def evidence(self, query: str, filters: SearchFilters | None = None, prefer: tuple[str, ...] = (),
-                 k: int | None = None, per_speech: int = MAX_PER_SPEECH, stating: re.Pattern | None = None) -> list[Evidence]:
-        ranked = self.ranked(query, filters, prefer, per_speech=per_speech, stating=stating)
+                 k: int | None = None, per_speech: int = MAX_PER_SPEECH, stating: re.Pattern | None = None,
+                 part: tuple[int, int] | None = None) -> list[Evidence]:
+        ranked = self.ranked(query, filters, prefer, per_speech=per_speech, stating=stating, part=part)
         expanded = expand_neighbours(self.index, ranked[: k or self.k])
+        if part is not None and any(overlapping(p, part) for p in ranked[: k or self.k]):
+            expanded = [cut_to(p, *part) for p in expanded if overlapping(p, part)]  # not into the next part
         records = self.index.speeches()
         similarity = self.index.similarities(query, [p.chunk_id for p in expanded])
         return [Evidence(n, p, records.get(p.speech_id), similarity.get(p.chunk_id, 0.0))
@@ -191,6 +209,19 @@ def _continues_list(first: str, second: str) -> bool:
         return True
     kinds = {item_marker(line) for line in first.split("\n")} - {None}
     return next_kind is not None and next_kind in kinds
+
+
+def overlapping(passage: Passage, span: tuple[int, int]) -> bool:
+    return passage.start < span[1] and passage.end > span[0]
+
+
+def cut_to(passage: Passage, start: int, end: int) -> Passage:
+    """The passage without what lies outside ``[start, end)`` (its text is the speech's text at its offsets)."""
+    first, last = max(start, passage.start), min(end, passage.end)
+    if (first, last) == (passage.start, passage.end):
+        return passage
+    text = passage.text[first - passage.start:last - passage.start]
+    return replace(passage, start=first, end=last, text=text)
 
 
 def chunk_passage(chunk: Chunk, score: float, like: Passage | None = None) -> Passage:

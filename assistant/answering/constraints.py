@@ -1,5 +1,6 @@
 """An answer must be about what the question names: a figure from a speech about another city,
-year or speaker is not an answer to it (it is offered as related reading instead)."""
+year or speaker is not an answer to it, nor are passages that do not mention a phrase the question
+quotes (they are offered as related reading instead)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from assistant.understanding import Intent, QuestionAnalysis
 
 CHECKED_INTENTS = (Intent.NUMBER, Intent.FACT, Intent.LIST, Intent.DEFINITION, Intent.META)
 _YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
+_WORD_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]+")
+QUOTED_PAIR_SHARE = 0.5  # a passage holds a quoted phrase loosely (「着手谋划项目本子」) with this share of its pairs
 
 
 def unmet(analysis: QuestionAnalysis, draft: Draft, records: dict) -> str | None:
@@ -30,7 +33,19 @@ def why_not(analysis: QuestionAnalysis, citation, record) -> str | None:
         return f"找到的内容不是{'、'.join(str(y) for y in wanted.years)}年的"
     if wanted.speakers and (meta is None or meta.speaker not in wanted.speakers):
         return f"找到的内容不是{'、'.join(wanted.speakers)}讲的"
+    missing = [phrase for phrase in analysis.quoted if not holds_phrase(citation.text, phrase)]
+    if missing:
+        return f"找到的内容没有提到“{missing[0]}”"
     return None
+
+
+def holds_phrase(text: str, phrase: str) -> bool:
+    """The text holds the quoted phrase, or most of its character pairs (a quote from memory:
+    「着手谋划项目本子」 for 「着手谋划“十一五”项目本子」); a phrase of one character is held."""
+    pairs = {word[i:i + 2] for word in _WORD_CHARS.findall(phrase) for i in range(len(word) - 1)}
+    if phrase in text or not pairs:
+        return True
+    return sum(pair in text for pair in pairs) >= QUOTED_PAIR_SHARE * len(pairs)
 
 
 def about_place(place: str, quote: str, meta) -> bool:

@@ -64,8 +64,9 @@ class AnswerPipeline:
     def search(self, query: str, k: int, filters: SearchFilters | None):
         """Passages for a query through the same ranking answers read, the named part first."""
         analysis = self.understanding.analyse(query)
-        ranked = self.retriever.ranked(search_text(query, filters, analysis), narrowed(filters, analysis),
-                                       preferred(analysis), depth=k, stating=asked_form(query))
+        text, span = self._in_section(search_text(query, filters, analysis), analysis)
+        ranked = self.retriever.ranked(text, narrowed(filters, analysis), preferred(analysis), depth=k,
+                                       stating=asked_form(query), part=span)
         first = self.structured.anchors(analysis, ranked[0].speech_id if ranked else None)
         ids = {p.chunk_id for p in first}
         return (first + [p for p in ranked if p.chunk_id not in ids])[:k]
@@ -87,8 +88,14 @@ class AnswerPipeline:
         scoped = narrowed(filters, analysis)
         if analysis.intent is Intent.CROSS:
             return self.retriever.evidence(cross_topic(query), scoped, k=CROSS_PASSAGES, per_speech=CROSS_PER_SPEECH)
-        return self.retriever.evidence(search_text(query, filters, analysis), scoped, prefer=preferred(analysis),
-                                       stating=asked_form(query))
+        text, span = self._in_section(search_text(query, filters, analysis), analysis)
+        return self.retriever.evidence(text, scoped, prefer=preferred(analysis), stating=asked_form(query), part=span)
+
+    def _in_section(self, text: str, analysis: QuestionAnalysis) -> tuple[str, tuple[int, int] | None]:
+        """What to rank by, and the span to read, when the question names a part of its speech by
+        a quoted phrase of the part's heading: the phrase says where, the rest what is asked."""
+        section = self.structured.quoted_part(analysis)
+        return (section.unnamed(text), section.span) if section else (text, None)
 
     def _picked(self, analysis: QuestionAnalysis, evidences: list[Evidence], filters):
         """The answerer's draft (streamed), part by part, after a meta line when one applies."""
@@ -114,11 +121,12 @@ class AnswerPipeline:
     def _part_evidence(self, part: str, analysis: QuestionAnalysis, filters) -> list[Evidence]:
         named = "".join(term for term in analysis.scope.terms if term not in part)
         text = search_text(part, filters, analysis)  # inside a named speech, what the part asks
-        return self.retriever.evidence(named + part if text is part else text, narrowed(filters, analysis),
-                                       prefer=preferred(analysis), stating=asked_form(part))
+        text, span = self._in_section(named + part if text is part else text, analysis)
+        return self.retriever.evidence(text, narrowed(filters, analysis), prefer=preferred(analysis),
+                                       stating=asked_form(part), part=span)
 
     def _pick(self, analysis: QuestionAnalysis, part: str | None, evidences: list[Evidence]):
-        question = analysis.focus if part is None else analysis.focus_of(part)
+        question, _ = self._in_section(analysis.focus if part is None else analysis.focus_of(part), analysis)
         outline = self.structured.outline_for(analysis, evidences)
         result = None
         for item in self.answerer.stream(question, evidences, outline=outline, scoped=analysis.scope.certain):

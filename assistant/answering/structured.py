@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from assistant.answering.composers import Draft, compose, part_offsets
+from assistant.answering.composers import Draft, compose, content_words, part_offsets
 from assistant.answering.cross import compose_cross
 from assistant.answering.meta import compose_meta
 from assistant.answering.opening import POINTS_AT_OPENING, about_the_occasion, from_opening
@@ -20,6 +21,27 @@ from vectorstore.types import Passage
 STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
 COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)  # a list question is composed when a part's heading matches it
 _MARKER = re.compile(r"\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class QuotedPart:
+    """A part of a speech named by a phrase of its heading that the question quotes."""
+
+    start: int
+    end: int
+    phrase: str
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+    def unnamed(self, text: str) -> str:
+        """``text`` without the quoted phrase that named the part and the words framing it (「讲“X”时」
+        says where, not what is asked), unless nothing else is asked."""
+        where = (f"(?:在|当)?(?:讲到|谈到|说到|提到|讲|谈|说)?[“\"「『‘]?{re.escape(self.phrase)}[”\"」』’]?"
+                 f"(?:这一?(?:部分|条|点|段|节))?(?:的时候|时|中|里|上)?")
+        inner = re.sub(where, " ", text)
+        return inner if content_words(inner) else text  # 「“X”具体指什么？」 asks about X itself
 
 
 class StructuredAnswers:
@@ -60,6 +82,16 @@ class StructuredAnswers:
         lines = [f"{sentence.text}[{n}]" for evidence, sentence in found
                  if (n := view.cite(citations, evidence, sentence)) is not None]
         return Draft("\n".join(lines), tuple(citations)) if citations else None
+
+    def quoted_part(self, analysis: QuestionAnalysis) -> QuotedPart | None:
+        """The one part of the named speech whose heading holds a phrase the question quotes
+        (「讲“凭平台招商”时，…用了什么比方？」): what the question asks is said in that part."""
+        if not (analysis.quoted and analysis.scope.certain) or analysis.intent is Intent.CROSS:
+            return None
+        record = self.index.speeches().get(analysis.scope.best)
+        found = [QuotedPart(node.start, node.end, phrase) for _, node in (record.outline.walk() if record else ())
+                 for phrase in analysis.quoted if phrase in node.heading]
+        return found[0] if len(found) == 1 else None
 
     def view_for(self, analysis: QuestionAnalysis, evidences: list[Evidence], need_scope: bool = False):
         """The meant speech: a certain scope, else the best passage's speech when the scope allows it."""

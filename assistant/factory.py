@@ -57,7 +57,7 @@ def _milvus_store(settings: Settings, embeddings, identity):
     from vectorstore.stores.milvus import MilvusStore
 
     return MilvusStore(settings.milvus_path, embeddings, identity, settings.collection,
-                       token=settings.milvus_token, fusion=settings.milvus_fusion)
+                       token=settings.milvus_token, fusion=settings.milvus_fusion, analyzer=settings.milvus_analyzer)
 
 
 def drop_index(settings: Settings) -> None:

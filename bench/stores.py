@@ -3,7 +3,8 @@
 For each store: ingest the seeds plus the scale corpus (or its first ``--scale-records``
 texts), the index size, hybrid search p50/p95 over every question, and hit@1 / hit@5 /
 MRR@10 on ../shared/eval/questions.jsonl and questions_scale.jsonl. Milvus runs once per
-fusion (``--fusion``) over the same index.
+fusion (``--fusion``) over the same index, and once per keyword analyzer (``--analyzers``:
+our tokens scored by the engine's BM25, or the engine's jieba), each its own index.
 
 The chunks are embedded once: a warm-up ingest fills a cache of vectors, so each store's
 ingest time is its own work (chunking, tokenising, writing) plus the same embedding time,
@@ -62,10 +63,10 @@ def corpus(records: int | None) -> list[Path]:
     return [SEEDS, subset]
 
 
-def build(store: str, embeddings, paths: list[Path]) -> tuple[object, object, float]:
+def build(store: str, embeddings, paths: list[Path], analyzer: str = "tokens") -> tuple[object, object, float]:
     from assistant import factory
 
-    settings = temporary_settings(store=store)
+    settings = temporary_settings(store=store, milvus_analyzer=analyzer)
     index = factory.build_index(settings, embeddings=embeddings)
     started = time.perf_counter()
     factory.build_ingestor(settings, index).ingest(paths, progress=False)
@@ -106,23 +107,25 @@ def run(args) -> list[dict]:
     _, _, embed_seconds = build("chroma", embeddings, paths)  # the warm-up: every chunk embedded once
     log.info("embedding (warm-up ingest): %.1f s", embed_seconds)
     rows = []
-    for store in args.stores:
-        settings, index, seconds = build(store, embeddings, paths)
+    builds = [(store, analyzer) for store in args.stores for analyzer in (args.analyzers if store == "milvus" else ["-"])]
+    for store, analyzer in builds:
+        settings, index, seconds = build(store, embeddings, paths, analyzer if store == "milvus" else "tokens")
         for fusion in (args.fusion if store == "milvus" else ["-"]):
             if store == "milvus":
                 index.fusion = fusion
-            row = {"store": store, "fusion": fusion, "chunks": index.chunk_count(), "ingest_s": seconds,
-                   "ingest_embed_s": seconds + embed_seconds, "size_mb": directory_size(settings.index_dir) / 2**20}
+            row = {"store": store, "analyzer": analyzer, "fusion": fusion, "chunks": index.chunk_count(),
+                   "ingest_s": seconds, "ingest_embed_s": seconds + embed_seconds,
+                   "size_mb": directory_size(settings.index_dir) / 2**20}
             rows.append(row | measure(settings, index, question_sets))
     return rows
 
 
 def report(rows: list[dict]) -> None:
     sets = [name for name in ("dev", "scale") if name in rows[0]]
-    header = f"{'store':>7} {'fusion':>8} {'chunks':>6} {'ingest s':>8} {'+embed s':>8} {'MB':>6} {'p50 ms':>7} {'p95 ms':>7}"
+    header = f"{'store':>7} {'analyzer':>8} {'fusion':>8} {'chunks':>6} {'ingest s':>8} {'+embed s':>8} {'MB':>6} {'p50 ms':>7} {'p95 ms':>7}"
     print(header + "".join(f"  {name}: {'hit@1':>5} {'hit@5':>5} {'MRR':>5}" for name in sets))
     for row in rows:
-        line = (f"{row['store']:>7} {row['fusion']:>8} {row['chunks']:>6} {row['ingest_s']:>8.1f} "
+        line = (f"{row['store']:>7} {row['analyzer']:>8} {row['fusion']:>8} {row['chunks']:>6} {row['ingest_s']:>8.1f} "
                 f"{row['ingest_embed_s']:>8.1f} {row['size_mb']:>6.1f} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f}")
         print(line + "".join(f"  {name}: {row[name]['hit@1']:>5.3f} {row[name]['hit@5']:>5.3f} "
                              f"{row[name]['mrr@10']:>5.3f}" for name in sets))
@@ -132,6 +135,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stores", nargs="+", default=["chroma", "milvus"], choices=["chroma", "milvus"])
     parser.add_argument("--fusion", nargs="+", default=list(FUSIONS), choices=FUSIONS, help="Milvus fusions to compare")
+    parser.add_argument("--analyzers", nargs="+", default=["tokens", "jieba"], choices=["tokens", "jieba"],
+                        help="Milvus keyword analyzers to compare (one Milvus index each)")
     parser.add_argument("--scale-records", type=int, default=None,
                         help="index only the first N scale texts (0 = seeds only; default all 341)")
     parser.add_argument("--embedder", default=None, help="POLICYQA_EMBEDDING_MODEL for this run (e.g. hashing)")

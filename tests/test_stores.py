@@ -199,20 +199,51 @@ def test_exact_phrases_chunks_and_similarities(store, store_ingestor, seed_dir, 
     assert set(similar) == set(ids) and all(-1.0 <= value <= 1.0001 for value in similar.values())
 
 
-def test_keyword_idf_counts_chunks_like_the_keyword_index(settings, seed_dir, tmp_path):
-    """Both stores weigh a question's words alike (bigrams exactly)."""
+@pytest.fixture
+def chroma_and_milvus(settings, seed_dir, tmp_path):
+    """The seeds in both stores; Milvus with the analyzer a test asks for (``tokens`` by default)."""
     from assistant import factory
 
-    chroma = factory.build_index(settings, embeddings=BigramEmbeddings())
-    milvus = factory.build_index(settings.model_copy(update={"store": "milvus", "milvus_uri": str(tmp_path / "m.db")}),
-                                 embeddings=BigramEmbeddings())
-    for store in (chroma, milvus):
-        factory.build_ingestor(settings, store).ingest([seed_dir], progress=False)
+    def build(analyzer: str = "tokens"):
+        chroma = factory.build_index(settings, embeddings=BigramEmbeddings())
+        milvus = factory.build_index(settings.model_copy(update={
+            "store": "milvus", "milvus_uri": str(tmp_path / f"{analyzer}.db"), "milvus_analyzer": analyzer}),
+            embeddings=BigramEmbeddings())
+        for store in (chroma, milvus):
+            factory.build_ingestor(settings, store).ingest([seed_dir], progress=False)
+        return chroma, milvus
+    return build
+
+
+@pytest.mark.parametrize("analyzer, tolerance", [("tokens", 1e-6), ("jieba", 0.15)])
+def test_keyword_idf_counts_chunks_like_the_keyword_index(chroma_and_milvus, analyzer, tolerance):
+    """Both stores weigh a question's words alike: exactly on the tokens analyzer, bigrams
+    exactly and jieba words nearly on the engine's jieba."""
+    chroma, milvus = chroma_and_milvus(analyzer)
     tokens = ["五皮", "精神", "招商", "项目", "千精", "不存在的词"]
     ours, theirs = chroma.keyword.idf(tokens), milvus.keyword.idf(tokens)
     assert len(chroma.keyword) == len(milvus.keyword)
     for token in tokens:
-        assert theirs[token] == pytest.approx(ours[token], abs=0.15), token
+        assert theirs[token] == pytest.approx(ours[token], abs=tolerance), token
+
+
+def test_milvus_bm25_over_our_tokens_ranks_as_the_keyword_index(chroma_and_milvus):
+    chroma, milvus = chroma_and_milvus("tokens")
+    for query in ("什么是五皮精神", "招商引资的主阵地和主要载体", "项目落地要抓哪些环节", "2024年安阳的GDP"):
+        ours = [hit.chunk.id for hit in chroma.keyword_search(query, k=5)]
+        theirs = [hit.chunk.id for hit in milvus.keyword_search(query, k=5)]
+        assert theirs == ours, query
+
+
+def test_a_milvus_index_built_with_another_analyzer_asks_for_a_rebuild(chroma_and_milvus, settings, tmp_path):
+    from assistant import factory
+    from vectorstore.errors import IndexMismatchError
+
+    chroma_and_milvus("tokens")
+    jieba = settings.model_copy(update={"store": "milvus", "milvus_uri": str(tmp_path / "tokens.db"),
+                                        "milvus_analyzer": "jieba"})
+    with pytest.raises(IndexMismatchError, match="POLICYQA_MILVUS_ANALYZER.*--rebuild"):
+        factory.build_index(jieba, embeddings=BigramEmbeddings())
 
 
 def test_milvus_keeps_nothing_on_local_disk_but_lite_file(settings, tmp_path, seed_dir):

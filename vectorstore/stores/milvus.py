@@ -2,12 +2,12 @@
 
 ``uri`` is a file path ending in ``.db`` (Milvus Lite, in this process; one process per
 file) or ``http(s)://host:19530`` (Milvus Standalone or Distributed, shared by any
-number of app replicas). Dense HNSW, the jieba BM25 function and the fusion of both
-(``hybrid_search``) run in Milvus; nothing is kept on local disk or rebuilt per
-process. Schemas and filters: vectorstore/stores/milvus_schema.py; writes follow the
+number of app replicas). Dense HNSW, the BM25 function (over our keyword tokens, cut
+here: ``analyzer="tokens"``; or over the text under the engine's jieba) and the fusion of
+both run in Milvus; nothing is kept on local disk or rebuilt per process. Schemas and filters: vectorstore/stores/milvus_schema.py; writes follow the
 protocol in vectorstore/stores/protocol.py.
 
-What was built with the index (format, model, dimension, chunker) is stored as
+What was built with the index (format, model, dimension, chunker, analyzer) is stored as
 collection properties and checked on open. Every write bumps a ``generation``
 property of the speeches collection; the cached speech records and keyword
 statistics are checked against it at most every :data:`RECHECK_S` seconds, so a
@@ -25,8 +25,8 @@ from typing import Iterable, Literal
 
 import numpy as np
 
-from vectorstore.errors import ConfigError
-from vectorstore.keyword import keyword_query
+from vectorstore.errors import ConfigError, IndexMismatchError
+from vectorstore.keyword import TOKENIZER_ID, keyword_query, query_terms
 from vectorstore.records import SpeechRecord
 from vectorstore.stores import milvus_schema as schema
 from vectorstore.stores.chunks import mean_vector
@@ -37,6 +37,7 @@ from vectorstore.types import Chunk
 
 log = logging.getLogger(__name__)
 Fusion = Literal["rrf", "weighted", "client"]
+Analyzer = Literal["jieba", "tokens"]
 RECHECK_S = 1.0
 _PAGE = 1000  # rows a query page or a write batch holds
 _QUERY_LIMIT = 16384  # Milvus's most rows one query returns
@@ -51,8 +52,9 @@ class MilvusStore:
     read_only_folder: Path | None = None
 
     def __init__(self, uri: str, embeddings, identity: IndexIdentity, collection: str,
-                 token: str | None = None, fusion: Fusion = "rrf"):
+                 token: str | None = None, fusion: Fusion = "rrf", analyzer: Analyzer = "tokens"):
         self.uri = uri
+        self.analyzer = analyzer
         self.embeddings = embeddings
         self.identity = identity
         self.fusion = fusion
@@ -72,11 +74,22 @@ class MilvusStore:
         if not self.client.has_collection(name):
             make(name)
             return
-        self.identity.check(name, stored_identity(self.client, name))
+        stored = stored_identity(self.client, name)
+        self.identity.check(name, stored)
+        if name == self._names[0] and stored.get("analyzer", "jieba") != self._analyzer_id():
+            raise IndexMismatchError(
+                f"the Milvus collection {name!r} was built with the {stored.get('analyzer', 'jieba')} keyword "
+                f"analyzer; the settings ask for {self._analyzer_id()} (POLICYQA_MILVUS_ANALYZER). Rebuild it "
+                "with `policyqa ingest --rebuild PATH...` or change the setting back.")
         self.client.load_collection(name)
 
+    def _analyzer_id(self) -> str:
+        """The keyword analyzer as stored with the chunks: ``tokens`` carries the tokenizer's id."""
+        return f"tokens:{TOKENIZER_ID}" if self.analyzer == "tokens" else "jieba"
+
     def _create_chunks(self, name: str) -> None:
-        self._create(name, schema.chunk_schema(self.client, self.identity.dimension), schema.chunk_indexes(self.client))
+        self._create(name, schema.chunk_schema(self.client, self.identity.dimension, self.analyzer),
+                     schema.chunk_indexes(self.client))
 
     def _create_speeches(self, name: str) -> None:
         self._create(name, schema.speech_schema(self.client, self.identity.dimension), schema.speech_indexes(self.client))
@@ -89,10 +102,10 @@ class MilvusStore:
         self._mark(name)
 
     def _mark(self, name: str) -> None:
-        metadata = self.identity.as_metadata()
+        metadata = {**self.identity.as_metadata(), "analyzer": self._analyzer_id()}
         self.client.alter_collection_properties(
             name, {f"{_PROPERTY}{key}": str(metadata[key]) for key in ("format", "embedding_model",
-                                                                        "dimension", "chunker")})
+                                                                        "dimension", "chunker", "analyzer")})
 
     def location(self) -> str:
         return f"milvus {self.uri}"
@@ -213,7 +226,11 @@ class MilvusStore:
                 "limit": k, "expr": schema.where_expr(where)}
 
     def _keyword_request(self, query: str, k: int, where: dict | None) -> dict | None:
-        text = keyword_query(query)
+        if self.analyzer == "tokens":
+            terms = list(query_terms(query))
+            text = schema.spelt_tokens(terms).strip() if terms else ""
+        else:
+            text = keyword_query(query)
         if not any(char.isalnum() for char in text):
             return None
         return {"data": [text], "anns_field": "sparse", "param": {"metric_type": "BM25"}, "limit": k,
@@ -230,7 +247,7 @@ class MilvusStore:
         """Store speeches' chunks and records (the protocol in vectorstore/stores/protocol.py)."""
         new_ids = {c.id for _, chunks, _, _ in items for c in chunks}
         old_ids = self.chunk_ids({"speech_id": {"$in": [speech.id for speech, _, _, _ in items]}}) - new_ids
-        rows = [schema.chunk_row(chunk, speech, record.hash, vector)
+        rows = [schema.chunk_row(chunk, speech, record.hash, vector, self.analyzer)
                 for speech, chunks, vectors, record in items for chunk, vector in zip(chunks, vectors)]
         self._write(self._names[0], rows)
         self._write(self._names[1], [schema.speech_row(record, mean_vector(vectors))

@@ -1,17 +1,19 @@
-"""Milvus collections of the Milvus store: schemas, the jieba analyzer, rows and filters.
+"""Milvus collections of the Milvus store: schemas, the keyword analyzers, rows and filters.
 
 Chunks collection, one row a chunk:
   ``id`` (primary key) · ``speech_id``, ``speech_hash``, ``source``, ``speaker``,
   ``places`` (array), ``date_num`` (yyyymmdd, 0 = undated): scalars for filters ·
-  ``text``: the exact span · ``indexed``: the normalised indexed text (title, section,
-  text) under a jieba analyzer, the BM25 function's input · ``sparse``: its BM25
+  ``text``: the exact span · ``indexed``: the BM25 function's input — under the ``tokens``
+  analyzer the keyword index's tokens of the indexed text (title, section, text), spelt as
+  hex words; under ``jieba`` the normalised indexed text itself · ``sparse``: its BM25
   vector, made by the server · ``vector``: the dense embedding · ``meta``: the chunk's
   metadata as JSON text (vectorstore/stores/chunks.py).
 Speeches collection, one row a speech: ``id``, ``vector`` (the mean of its chunks'; Milvus
 wants a vector in every collection), ``meta`` (vectorstore/records.py's codec as JSON text).
 
-The analyzer drops our stop words and punctuation with a ``stop`` filter: Milvus Lite
-applies no other filter (it ignores ``removepunct``; a server applies both).
+The jieba analyzer drops our stop words and punctuation with a ``stop`` filter: Milvus Lite
+applies no other filter (it ignores ``removepunct``; a server applies both). Lite knows
+only the ``standard`` and ``jieba`` tokenizers; ``standard`` keeps a hex word whole.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import zlib
 import numpy as np
 
 from vectorstore.errors import InputError
-from vectorstore.keyword import STOP_WORDS, normalize
+from vectorstore.keyword import STOP_WORDS, normalize, tokenize
 from vectorstore.records import SpeechRecord, record_from_metadata, record_metadata
 from vectorstore.stores.chunks import chunk_from_record, chunk_metadata, indexed_text
 from vectorstore.types import Chunk, Speech
@@ -38,13 +40,28 @@ USER_WORDS: tuple[str, ...] = ()
 CHUNK_FIELDS = ["text", "meta"]
 
 
-def analyzer_params() -> dict:
-    """Jieba in search mode, like the keyword index's words, without stop words and punctuation."""
+def analyzer_params(analyzer: str = "jieba") -> dict:
+    """``jieba``: jieba in search mode, like the keyword index's words, without stop words and
+    punctuation. ``tokens``: the keyword index's own tokens, each spelt as one hex word
+    (:func:`spelt_tokens`), which the standard tokenizer keeps whole."""
+    if analyzer == "tokens":
+        return {"tokenizer": "standard"}
     return {"tokenizer": {"type": "jieba", "dict": ["_default_", *USER_WORDS], "mode": "search", "hmm": True},
             "filter": ["removepunct", {"type": "stop", "stop_words": sorted(STOP_WORDS) + list(PUNCTUATION)}]}
 
 
-def chunk_schema(client, dimension: int):
+def spelt_tokens(tokens) -> str:
+    """Tokens as the ``indexed`` text of the ``tokens`` analyzer: hex words between spaces (a
+    space at each end, so that ``LIKE '% word %'`` counts whole tokens)."""
+    return " " + " ".join(token.encode().hex() for token in tokens) + " "
+
+
+def indexed_field(chunk: Chunk, speech: Speech, analyzer: str) -> str:
+    text = normalize(indexed_text(chunk.text, speech.title or speech.meeting, chunk.section))
+    return spelt_tokens(tokenize(text)) if analyzer == "tokens" else text
+
+
+def chunk_schema(client, dimension: int, analyzer: str = "jieba"):
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -57,7 +74,7 @@ def chunk_schema(client, dimension: int):
     schema.add_field("date_num", DataType.INT64)
     schema.add_field("text", DataType.VARCHAR, max_length=TEXT_BYTES)
     schema.add_field("indexed", DataType.VARCHAR, max_length=TEXT_BYTES, enable_analyzer=True,
-                     analyzer_params=analyzer_params())
+                     analyzer_params=analyzer_params(analyzer))
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
     schema.add_field("meta", DataType.VARCHAR, max_length=TEXT_BYTES)
@@ -91,13 +108,13 @@ def speech_indexes(client):
     return params
 
 
-def chunk_row(chunk: Chunk, speech: Speech, speech_hash: str, vector: np.ndarray) -> dict:
+def chunk_row(chunk: Chunk, speech: Speech, speech_hash: str, vector: np.ndarray, analyzer: str = "jieba") -> dict:
     meta = chunk_metadata(chunk, speech, speech_hash)
     return {
         "id": chunk.id, "speech_id": speech.id, "source": chunk.source, "speech_hash": speech_hash,
         "speaker": speech.speaker or "", "places": list(speech.places)[:PLACES],
         "date_num": meta.get("date_num") or 0, "text": chunk.text,
-        "indexed": normalize(indexed_text(chunk.text, speech.title or speech.meeting, chunk.section)),
+        "indexed": indexed_field(chunk, speech, analyzer),
         "vector": np.asarray(vector, dtype=np.float32).tolist(), "meta": _json(meta),
     }
 

@@ -2,7 +2,8 @@
 
 The answerer weighs a question's words by idf (vectorstore/keyword.py's tokens); Milvus
 keeps its BM25 statistics to itself, so a token's document frequency is the number of
-chunks whose normalised indexed text contains it (a ``LIKE`` count). For the CJK
+chunks whose normalised indexed text contains it (a ``LIKE`` count; under the ``tokens``
+analyzer, chunks holding the whole token, exactly the keyword index's count). For the CJK
 bigrams the keyword index stores that is the same count; for jieba words a chunk may
 hold the characters without jieba cutting them out, so the count can be a little
 higher. Counts are remembered per index generation (vectorstore/stores/milvus.py):
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
-from vectorstore.stores.milvus_schema import like_contains
+from vectorstore.stores.milvus_schema import like_contains, spelt_tokens
 
 if TYPE_CHECKING:
     from vectorstore.stores.milvus import MilvusStore
@@ -54,7 +55,8 @@ class MilvusTerms:
         return known
 
     def _count(self, token: str) -> int:
-        rows = self._store.client.query(self._store._names[0], filter=like_contains("indexed", token),
+        spelt = spelt_tokens([token]) if self._store.analyzer == "tokens" else token  # a whole token: 「 hex 」
+        rows = self._store.client.query(self._store._names[0], filter=like_contains("indexed", spelt),
                                         output_fields=["count(*)"])
         return int(rows[0]["count(*)"])
 

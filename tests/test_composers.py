@@ -107,3 +107,27 @@ def test_an_answer_to_a_question_naming_no_speech_names_its_speech(assistant):
 def test_search_ranks_through_the_same_scope(assistant):
     hits = assistant.search("王建国讲话里关于资金投入的要求", k=3)
     assert hits and all(hit.speech_id == "水利讲话.txt" for hit in hits)
+
+
+def test_the_parts_of_the_whole_speech_when_no_part_is_named(assistant):
+    answer = assistant.ask("冬春农田水利建设动员大会的讲话分了哪几个部分？")
+    assert answer.grounded and answer.intent == "outline"
+    for heading in ("统一思想", "突出重点", "强化保障"):
+        assert heading in answer.text
+    assert verbatim(assistant, answer)
+
+
+def test_a_quoted_heading_of_one_part_names_that_part_not_its_list(assistant):
+    answer = assistant.ask("王建国讲话里，“抓好小型水利工程”这部分有哪些任务？")
+    assert answer.grounded and "塘坝清淤300座" in answer.text
+    assert "高标准农田" not in answer.text and "灌区" not in answer.text
+
+
+def test_a_heading_matches_in_the_policy_words_of_a_group():
+    from assistant.answering.composers import match_share
+
+    def idf(words):
+        return {word: 1.0 for word in words}
+
+    assert match_share("招商重点地区", "招商的重点区域", idf) == 1.0
+    assert match_share("招商重点地区", "招商的重点行业", idf) < 1.0

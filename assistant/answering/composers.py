@@ -23,6 +23,7 @@ from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import stated_count, without_ordinals
 from assistant.extractive import QUESTION_WORDS
 from assistant.sentences import Sentence, split_sentences
+from assistant.synonyms import held_aliases
 from vectorstore.keyword import STOP_WORDS, normalize, segment, tokenize
 
 MIN_HEADING_MATCH = 0.34  # share of the question's weighted words a part's heading and intro must hold
@@ -36,6 +37,8 @@ HEADING_SLACK = 40  # a heading's sentence is quoted whole unless it runs this m
 ITEM_SENTENCES = 8
 ITEM_CHARS = 260  # an item is quoted up to about this many characters (at least its first sentence)
 CN_ORDINALS = "一二三四五六七八九十"
+# Words that only say a question asks for parts (「这篇讲话包括哪几部分」), not which part
+STRUCTURE_WORDS = frozenset("方面 部分 一部分 几部分 几点 几个 哪几 包括 分为 分成 这篇 那篇 本篇 全文 大点 内容 讲话 报告".split())
 ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 ARTICLE_CHARS = 400  # an article of a regulation is quoted up to about this many characters
 
@@ -72,8 +75,8 @@ def compose_summary(analysis: QuestionAnalysis, view: SpeechView, idf: Callable)
 
 def compose_outline(analysis: QuestionAnalysis, view: SpeechView, idf: Callable, part: Part | None = None) -> Draft | None:
     part = part or named_part(analysis, view, idf, want_children=not analysis.constraints.top_level)
-    if part is None or part.is_root:
-        return None
+    if part is None or part.is_root:  # 「…的讲话分了哪几个方面？」: the speech's own parts
+        return compose_summary(analysis, view, idf) if asks_whole_speech(analysis) else None
     citations: list[Citation] = []
     if not part.children:  # a part without parts: its heading, then what the question quotes, or its first sentences
         head = heading_quote(view, citations, part.node)
@@ -87,11 +90,29 @@ def compose_outline(analysis: QuestionAnalysis, view: SpeechView, idf: Callable,
     return Draft("\n".join(filter(None, lines)), tuple(citations)) if head else None
 
 
+def quoted_heading(outline, quoted: tuple[str, ...]):
+    """(node, phrase): the one node of the outline whose heading holds a phrase the question
+    quotes, or None when none or several do."""
+    found = [(node, phrase) for _, node in (outline.walk() if outline else ()) for phrase in quoted
+             if phrase in node.heading]
+    return found[0] if len(found) == 1 else None
+
+
+def asks_whole_speech(analysis: QuestionAnalysis) -> bool:
+    """The question names no part, only the speech and the form of its parts (「分了哪几个方面」)."""
+    return analysis.scope.certain and not set(content_words(analysis.focus)) - STRUCTURE_WORDS
+
+
 def compose_list(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
     """「…禁止哪些做法？」 in the speech a question names: the enumeration whose heading matches it
     well (「禁止下列增加企业负担的行为：（一）…」), else None for the sentence picker."""
+    if not analysis.scope.certain:
+        return None
+    quoted = quoted_heading(view.outline, analysis.quoted)
+    if quoted is not None and not quoted[0].children:  # 「“抓好X”这部分有哪些…」: that part's own text
+        return compose_outline(analysis, view, idf, as_part(quoted[0]))
     part = named_part(analysis, view, idf, want_children=True)
-    if part is None or part.is_root or not analysis.scope.certain:
+    if part is None or part.is_root:
         return None
     score = part_score(analysis, view, part, idf, stated_count(analysis.text))
     if score < MIN_HEADING_MATCH:
@@ -179,17 +200,29 @@ def part_score(analysis: QuestionAnalysis, view: SpeechView, part: Part, idf: Ca
     """A part's match, with the bonus for the count the question states; the speech itself (whose
     opening mentions everything) counts for less unless the count names it."""
     counted = COUNT_BONUS * (len(part.children) == count)
-    match = part_match(analysis, intro_text(view, part), idf)
+    match = part_match(analysis, intro_text(view, part), idf, of_root=part.is_root)
     return (match if not part.is_root or counted else ROOT_FACTOR * match) + counted
 
 
-def part_match(analysis: QuestionAnalysis, texts: tuple[str, str], idf: Callable) -> float:
-    """How well a part matches the question by its heading and intro; a quoted term it or its
-    parts' headings hold (「六个“促招商”」) is a full match."""
+def part_match(analysis: QuestionAnalysis, texts: tuple[str, str], idf: Callable, of_root: bool = False) -> float:
+    """How well a part matches the question by its heading and intro; a quoted term it or several
+    of its parts' headings hold (「六个“促招商”」) is a full match. The speech itself is named by
+    the words naming the speech; a part of it is not."""
     own, parts = texts
-    if any(term in own or term in parts for term in analysis.quoted):
-        return 1.0
-    return match_share(without_ordinals(analysis.focus), own, idf)
+    if any(term in own or sum(term in heading for heading in parts.split("\n")) >= 2 for term in analysis.quoted):
+        return 1.0  # a quoted term one part's heading alone holds names that part, not its list
+    return match_share(without_ordinals(analysis.focus if of_root else asked_of_parts(analysis)), own, idf)
+
+
+def asked_of_parts(analysis: QuestionAnalysis) -> str:
+    """What a part's heading must hold: the question without the words naming its speech, also
+    when they only partly named it (「县委书记动员会上说的招商重点…」: the speech's title holds them)."""
+    if analysis.scope.certain:
+        return analysis.focus
+    text = analysis.text
+    for term in sorted(analysis.scope.terms, key=len, reverse=True):
+        text = text.replace(term, " ")
+    return text
 
 
 def as_part(node) -> Part:
@@ -250,20 +283,24 @@ def heading_quote(view: SpeechView, citations: list[Citation], node) -> str | No
 
 
 def sentences_holding(view: SpeechView, citations: list[Citation], part: Part, terms: tuple[str, ...]) -> list[str]:
-    """The part's sentences that hold a quoted term, each cited."""
+    """The part's sentences that hold a quoted term, each cited (not those already quoted: its heading)."""
     lines = []
+    quoted = {citation.quote_start for citation in citations}
     for evidence, sentence in view.sentences_from(part.heading_start, 10_000, part.end):
-        if any(term in sentence.text for term in terms) and (marker := view.cite(citations, evidence, sentence)):
+        if sentence.start in quoted or not any(term in sentence.text for term in terms):
+            continue
+        if marker := view.cite(citations, evidence, sentence):
             lines.append(f"{sentence.text}[{marker}]")
     return lines
 
 
 def match_share(question: str, text: str, idf: Callable) -> float:
-    """Share of the question's idf-weighted words that ``text`` holds."""
+    """Share of the question's idf-weighted words that ``text`` holds (in its own words or in the
+    policy words of their group: 「重点地区」 by 「重点区域」)."""
     words = content_words(question)
     weights = idf(words)
     total = sum(weights.values()) or 1.0
-    held = set(tokenize(text))
+    held = set(tokenize(text)).union(*(tokenize(word) for word in held_aliases(question, text)))
     return sum(weight for word, weight in weights.items() if word in held) / total
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answering.composers import Draft, compose, content_words, part_offsets
+from assistant.answering.composers import Draft, compose, content_words, part_offsets, quoted_heading
 from assistant.answering.cross import compose_cross
 from assistant.answering.meta import compose_meta
 from assistant.answering.opening import POINTS_AT_OPENING, about_the_occasion, from_opening
@@ -89,9 +89,8 @@ class StructuredAnswers:
         if not (analysis.quoted and analysis.scope.certain) or analysis.intent is Intent.CROSS:
             return None
         record = self.index.speeches().get(analysis.scope.best)
-        found = [QuotedPart(node.start, node.end, phrase) for _, node in (record.outline.walk() if record else ())
-                 for phrase in analysis.quoted if phrase in node.heading]
-        return found[0] if len(found) == 1 else None
+        found = quoted_heading(record.outline, analysis.quoted) if record else None
+        return QuotedPart(found[0].start, found[0].end, found[1]) if found else None
 
     def view_for(self, analysis: QuestionAnalysis, evidences: list[Evidence], need_scope: bool = False):
         """The meant speech: a certain scope, else the best passage's speech when the scope allows it."""

@@ -15,6 +15,7 @@ _LEADING = re.compile(r"^(?:那么?|还有|另外)[，,\s]*")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,24})[”\"」』]")
 _PRONOUN = re.compile(r"(?:它|这个|那个|这一|该|上述|这些|他们|其)")
 _HEAD_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9%]+")
+_YEAR = re.compile(r"(?:1[89]|20)\d{2}\s*年(?:度)?")
 _QUESTION_TAIL = re.compile(r"(?:是多少|是什么|有哪些|是哪些|指什么|怎么样|如何|分别是多少)[？?]?$")
 
 
@@ -67,8 +68,16 @@ def _substitute(previous: str, topic: str) -> str | None:
     quoted = _QUOTED.search(previous)
     if quoted:
         return previous[: quoted.start(1)] + topic + previous[quoted.end(1):]
-    old = _same_place(previous, topic) or _same_kind_word(previous, topic)
+    old = _same_year(previous, topic) or _same_place(previous, topic) or _same_kind_word(previous, topic)
     return previous.replace(old, topic, 1) if old else None
+
+
+def _same_year(previous: str, topic: str) -> str | None:
+    """The year ``previous`` names, to swap for the year ``topic`` is (2017年 → 2016年)."""
+    if not _YEAR.fullmatch(topic):
+        return None
+    found = _YEAR.search(previous)
+    return found.group(0) if found else None
 
 
 def _same_place(previous: str, topic: str) -> str | None:

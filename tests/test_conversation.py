@@ -75,3 +75,17 @@ def test_a_question_that_stands_alone_inherits_nothing(assistant):
 def test_the_same_history_gives_the_same_answer(assistant):
     turns = ("王建国部署了哪几项建设任务？", "第二条呢？")
     assert replay(assistant, *turns).model_dump() == replay(assistant, *turns).model_dump()
+
+
+def test_a_part_of_the_last_answer_named_by_its_words_is_asked_in_its_speech(assistant):
+    answer = replay(assistant, "王建国讲话里强化保障那部分讲了什么？", "其中对县直各部门之间的配合具体提出了什么要求？")
+    assert answer.scope == ("水利讲话.txt",) and answer.grounded and "密切配合" in answer.text
+    assert all(c.speech_id == "水利讲话.txt" for c in answer.citations)
+
+
+def test_a_year_put_in_place_of_the_last_one():
+    from assistant.followup import rewrite_by_rules
+
+    history = [{"role": "user", "content": "2017年政府工作报告把赤字率定在多少？"}]
+    assert rewrite_by_rules("那2016年呢？", history) == "2016年政府工作报告把赤字率定在多少？"
+    assert rewrite_by_rules("2019年度呢？", history) == "2019年度政府工作报告把赤字率定在多少？"

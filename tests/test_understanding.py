@@ -77,6 +77,8 @@ def test_a_phrase_every_speech_holds_names_none():
     ("讲话是在哪一天作的？", Intent.META),
     ("什么是“一网通办”？", Intent.DEFINITION),
     ("今年赤字率安排多少？", Intent.NUMBER),
+    ("部署下步工作时列了哪几个促招商？", Intent.LIST),  # 「哪几个」 asks which, not how many
+    ("有几个乡镇完成了任务？", Intent.NUMBER),
     ("条例禁止哪些做法？", Intent.LIST),
     ("为什么要盘活存量土地？", Intent.FACT),
 ])
@@ -86,7 +88,7 @@ def test_intent_by_the_form_of_the_question(question, intent):
 
 @pytest.mark.parametrize("question,ordinal", [
     ("第三点具体怎么说？", 3), ("第十二条规定了什么？", 12), ("排第二的那条", 2), ("标着“四、”的部分", 4),
-    ("最后一点呢？", -1), ("开头一部分的标题", 1), ("有什么要求？", None),
+    ("最后一点呢？", -1), ("开头一部分的标题", 1), ("有什么要求？", None), ("第二个部分讲了什么？", 2),
 ])
 def test_ordinals(question, ordinal):
     assert ordinal_of(question) == ordinal
@@ -149,3 +151,15 @@ def test_a_narrowed_speech_is_searched_by_the_focus_alone():
     assert search_text(unnamed.text, None, unnamed) == unnamed.text
     bare = analyse("温州市优化营商环境条例呢？", CATALOGUE, places_in=lambda _: ("温州",))
     assert search_text(bare.text, None, bare) == bare.text  # nothing left to search by
+
+
+def test_a_name_piece_does_not_end_on_de():
+    """「2022年政府工作报告的…」 names the report, not the resolution 「关于政府工作报告的决议」."""
+    from assistant.understanding.intent import asks_top_level
+
+    catalogue = SpeechCatalogue([record("c.jsonl#1", "2021年国务院政府工作报告", date="2021-03-05"),
+                                 record("c.jsonl#2", "2022年国务院政府工作报告", date="2022-03-05"),
+                                 record("f.jsonl#1", "关于政府工作报告的决议", date="2022-03-11")])
+    found = analyse("2022年政府工作报告的居民消费价格涨幅目标是多少？", catalogue, places_in=lambda _: ()).scope
+    assert found.certain and found.best == "c.jsonl#2"
+    assert asks_top_level("第二个部分讲了什么？") and not asks_top_level("第二个方面讲了什么？")

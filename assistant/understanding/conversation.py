@@ -6,7 +6,8 @@ answers, with no server-side session. A follow-up is then resolved by kind:
 
 * an ordinal into the list the last question asked for (「第三点具体怎么说？」);
 * another speech than the one just meant (「另一篇讲话是怎么说的？」): that speech is excluded;
-* a reference to the last scope (「那次会议上…」, 「这篇讲话…」, 「它…」, 「那一年的…」);
+* a reference to the last scope (「那次会议上…」, 「这篇讲话…」, 「它…」, 「那一年的…」), or to a part of
+  the last answer by its name (「其中要破解瓶颈促招商具体讲了什么？」): asked inside that speech;
 * an entity or topic put in place of the last one (「那株洲呢？」, 「那2019年呢？」, 「资金到位率呢？」);
 * a question that stands alone (its own scope, or no reference) inherits nothing.
 """
@@ -29,6 +30,7 @@ _YEAR_REF = re.compile(r"那一年|这一年|那年|当年")
 _MEETING_REF = re.compile(r"那次会议|这次会议|那个会议|那个会上|那次会上|那次会|这次会")
 _SPEECH_REF = re.compile(r"这篇讲话|那篇讲话|该讲话|这篇|那篇|这份报告|那份报告|该报告|这个条例|该条例|这部条例|它(?=[^们])")
 _REFERENCE = re.compile("|".join(p.pattern for p in (_ANOTHER, _YEAR_REF, _MEETING_REF, _SPEECH_REF)) + r"|讲话人|那里|其中")
+_AMONG = re.compile(r"^(?:那|那么)?其中")
 SHORT_FOLLOW_UP = 16  # an ordinal question this short points into the last answer's list
 
 
@@ -65,7 +67,7 @@ class ConversationResolver:
         if not thread or stands_alone(question, analysis):
             return Resolution(question, question, analysis)
         previous = thread[-1]
-        for kind in (self._into_list, self._another_speech, self._scope_reference, self._substitution):
+        for kind in (self._into_list, self._another_speech, self._scope_reference, self._within_last, self._substitution):
             resolved = kind(question, analysis, previous)
             if resolved is not None:
                 return resolved
@@ -107,6 +109,13 @@ class ConversationResolver:
             return None
         within = (scope.best,) if record is not None else previous.within
         return self._resolved(question, query, previous.exclude, within)
+
+    def _within_last(self, question, analysis, previous) -> Resolution | None:
+        """「其中要破解瓶颈促招商具体讲了什么？」: a part of what the last answer gave, in its speech."""
+        scope = previous.analysis.scope
+        if not _AMONG.match(question) or not scope.certain:
+            return None
+        return Resolution(question, question, analysis, previous.exclude, (scope.best,))
 
     def _substitution(self, question, analysis, previous) -> Resolution | None:
         if not is_follow_up(question):

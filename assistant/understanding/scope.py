@@ -31,6 +31,7 @@ CERTAIN_MARGIN = 1.4  # the best speech must score this many times the next one 
 PARTIAL_SHARE = 0.6  # runners-up within this share of the best are in a partial scope
 _YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
 _PART = re.compile(r"第([一二三四五六七八九十\d]{1,3})篇")
+_DANGLING = frozenset("的")  # a name piece neither starts nor ends with 的
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ def _name_pieces(text: str, catalogue: SpeechCatalogue) -> dict[str, list[tuple[
             owners = catalogue.grams.get(text[start:end])
             if owners is None:
                 break  # a longer substring cannot be in a name either
+            if text[end - 1] in _DANGLING or text[start] in _DANGLING:
+                continue  # 「政府工作报告的」 is not a name piece: the name ends before 的
             weight = (end - start) * catalogue.rarity(text[start:end])
             if weight >= MIN_PIECE_WEIGHT:
                 for owner in owners:

@@ -31,6 +31,8 @@ COUNT_BONUS = 0.4  # the part has as many parts as the question says (「三点�
 ROOT_FACTOR = 0.8
 CLEAR_MATCH = 0.15  # a weaker match still names a part that matches this many times better than any other
 CLEAR_MARGIN = 2.0
+HEADING_ALONE = 0.25  # a heading holding this share of the question's words…
+HEADING_MARGIN = 3.0  # …this many times any other heading's names its part (when no sentence answers)
 DEEPER_SHARE = 0.8  # a list inside the matched part that matches this share as well is the one meant
 INTRO_CHARS = 200  # the text before a part's first part that introduces them (「从以下四个方面…」)
 HEADING_SLACK = 40  # a heading's sentence is quoted whole unless it runs this much past the heading
@@ -80,14 +82,29 @@ def compose_outline(analysis: QuestionAnalysis, view: SpeechView, idf: Callable,
     citations: list[Citation] = []
     if not part.children:  # a part without parts: its heading, then what the question quotes, or its first sentences
         head = heading_quote(view, citations, part.node)
+        after = citations[-1].quote_end if head else part.heading_start  # the heading's sentence is quoted once
         held = sentences_holding(view, citations, part, analysis.quoted)
-        body = held or [quote_line(view, citations, part.heading_start, ITEM_SENTENCES, part.end)]
+        body = held or [quote_line(view, citations, after, ITEM_SENTENCES, part.end, budget=ITEM_CHARS)]
         return Draft("\n".join(filter(None, [head, *body])), tuple(citations)) if head else None
     head = heading_quote(view, citations, part.node)
     lines = [head, f"下面分为{len(part.children)}点："]
     lines += [f"{i}. {line}" for i, child in enumerate(part.children, start=1)
               if (line := heading_quote(view, citations, child))]
     return Draft("\n".join(filter(None, lines)), tuple(citations)) if head else None
+
+
+def heading_named(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Draft | None:
+    """Inside the one named speech, the part whose heading alone holds the question's words (or
+    their group's policy words: 「载体」 by 「要凭平台招商」), its heading and opening quoted;
+    None unless one heading clearly stands out."""
+    question = asked_of_parts(analysis)
+    scored = sorted(((match_share(question, node.heading, idf), i, node) for i, (_, node)
+                     in enumerate(view.outline.walk() if view.outline else ())), key=lambda item: item[:2], reverse=True)
+    if not scored or scored[0][0] < HEADING_ALONE:
+        return None
+    if len(scored) > 1 and scored[1][0] * HEADING_MARGIN > scored[0][0]:
+        return None
+    return compose_outline(analysis, view, idf, as_part(scored[0][2]))
 
 
 def quoted_heading(outline, quoted: tuple[str, ...]):

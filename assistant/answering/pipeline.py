@@ -114,6 +114,10 @@ class AnswerPipeline:
                 part_evidence = evidences if len(parts) == 1 else self._part_evidence(part, analysis, filters)
                 drafted = yield from self._pick(analysis, part if len(parts) > 1 else None, part_evidence)
             picked = drafted if picked is None else joined(picked, drafted)
+        if picked is None and len(parts) == 1:
+            picked = self.structured.by_heading(analysis, evidences)
+            if picked is not None:
+                yield picked.text
         if meta is None or (picked is None and not answered_by_metadata(analysis.text)):
             return picked  # the meta line alone answers only a question about who / when / which meeting
         return joined(meta, picked)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answering.composers import Draft, compose, content_words, part_offsets, quoted_heading
+from assistant.answering.composers import Draft, compose, content_words, heading_named, part_offsets, quoted_heading
 from assistant.answering.cross import compose_cross
 from assistant.answering.meta import compose_meta
 from assistant.answering.opening import POINTS_AT_OPENING, about_the_occasion, from_opening
@@ -19,7 +19,8 @@ from assistant.understanding.intent import cross_topic
 from vectorstore.types import Passage
 
 STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
-COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)  # a list question is composed when a part's heading matches it
+COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)
+HEADING_INTENTS = (Intent.FACT, Intent.LIST, Intent.DEFINITION)  # a part's opening may answer these, not a figure  # a list question is composed when a part's heading matches it
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -91,6 +92,14 @@ class StructuredAnswers:
         record = self.index.speeches().get(analysis.scope.best)
         found = quoted_heading(record.outline, analysis.quoted) if record else None
         return QuotedPart(found[0].start, found[0].end, found[1]) if found else None
+
+    def by_heading(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
+        """When no sentence answers a question about the one named speech: the part a heading of
+        it alone names by the question's words (「…主要载体是什么？」 → 「要凭平台招商」), or None."""
+        if not analysis.scope.certain or analysis.intent not in HEADING_INTENTS:
+            return None
+        view = self.view_for(analysis, evidences)
+        return heading_named(analysis, view, self.idf) if view and view.outline else None
 
     def view_for(self, analysis: QuestionAnalysis, evidences: list[Evidence], need_scope: bool = False):
         """The meant speech: a certain scope, else the best passage's speech when the scope allows it."""

@@ -122,7 +122,7 @@ class ExtractiveAnswerer:
             numeric = [s for s in scored if has_figure(question, s.sentence.text)
                        and s.coverage >= self.thresholds.number_coverage]
             return numeric[0] if numeric else None
-        if scored[0].coverage >= self.thresholds.coverage:
+        if scored[0].coverage >= self.thresholds.coverage and holds_a_word(question, scored[0]):
             return scored[0]
         closest, similarity = self.closest_in_meaning(question, scored)
         return closest if similarity >= self.thresholds.similarity else None
@@ -134,7 +134,7 @@ class ExtractiveAnswerer:
             numeric = [s for s in scored if has_figure(question, s.sentence.text) and s.coverage >= SCOPED_NUMBER_COVERAGE]
             if numeric:
                 return numeric[0]
-        if not scored or scored[0].coverage < SCOPED_COVERAGE:
+        if not scored or scored[0].coverage < SCOPED_COVERAGE or not holds_a_word(question, scored[0]):
             return None
         best = scored[0]
         others = [s for s in scored[1:] if s.sentence.text != best.sentence.text]
@@ -276,6 +276,12 @@ def word_terms(question: str) -> tuple[str, ...]:
     inside = [w[i:i + 2] for w in words if len(w) >= 3 and _HAN_WORD.fullmatch(w) for i in range(len(w) - 1)]
     terms = [t for t in dict.fromkeys(words + inside) if (len(t) >= 2 or not _HAN_WORD.fullmatch(t)) and t not in QUESTION_WORDS]
     return tuple(terms or [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS])
+
+
+def holds_a_word(question: str, scored: ScoredSentence) -> bool:
+    """The sentence holds one of the question's words, not only character pairs that straddle two
+    of them (「讲话里对…」 gives 「里对」, which 「省里对市里」 holds)."""
+    return bool(held_tokens(scored.sentence.text, question) & set(word_terms(question)))
 
 
 def _distinct_sentences(evidences: list[Evidence]) -> list[Sentence]:

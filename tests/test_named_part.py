@@ -71,3 +71,16 @@ def test_a_phrase_quoted_from_memory_is_held_by_most_of_its_pairs():
     assert holds_phrase("三是着手谋划“十一五”项目本子。", "着手谋划项目本子")
     assert not holds_phrase("各地要抓好教育工作。", "双减")
     assert holds_phrase("标着三、的部分", "三、")
+
+
+def test_a_sentence_holding_only_pairs_that_straddle_words_does_not_answer():
+    from types import SimpleNamespace
+
+    from assistant.extractive import holds_a_word
+
+    def scored(text):
+        return SimpleNamespace(sentence=SimpleNamespace(text=text))
+
+    question = "讲话里对乡村振兴有什么要求？"
+    assert not holds_a_word(question, scored("实际利用外资是省里对市里的一个重要考核指标。"))  # only 「里对」
+    assert holds_a_word(question, scored("要全面推进乡村振兴。"))

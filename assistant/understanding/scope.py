@@ -55,13 +55,23 @@ def scope_of(text: str, catalogue: SpeechCatalogue, places: tuple[str, ...],
     phrase_owners = _phrase_owners(quoted, speeches_with)
     pieces = _within_year(_name_pieces(text, catalogue), text, catalogue, years)
     scored = []
-    for entry in catalogue.entries.values():
+    for entry in _named_at_all(text, catalogue, pieces, places, phrase_owners):
         chosen = _chosen_pieces(pieces.get(entry.id, []))
         score, reasons = _score(text, entry, sum(weight for weight, _, _ in chosen), places, years, phrase_owners)
         if score > 0:
             terms = tuple(text[a:b] for _, a, b in chosen) + _named(text, entry, places)
             scored.append((score, entry.id, reasons, terms))
     return _decide(sorted(scored, key=lambda item: (-item[0], item[1])))
+
+
+def _named_at_all(text: str, catalogue: SpeechCatalogue, pieces: dict, places: tuple[str, ...],
+                  phrase_owners: set[str]) -> list[SpeechEntry]:
+    """The speeches something in the question points at (the others score 0: not scored at all)."""
+    asked_part = _part_asked(text)
+    return [entry for entry in catalogue.entries.values()
+            if entry.id in pieces or entry.id in phrase_owners or (entry.speaker and entry.speaker in text)
+            or (entry.role and entry.role in text) or (places and _place_share(entry, places))
+            or (asked_part is not None and entry.part == asked_part)]
 
 
 def _named(text: str, entry: SpeechEntry, places: tuple[str, ...]) -> tuple[str, ...]:

@@ -43,7 +43,8 @@ QUESTION_WORDS = frozenset(
 # Asking words whose characters belong to no word of the answer: masked before the question is cut
 # into terms, so no character pair straddles them (「用了什么比方」 gives no 「了什」, 「么比」).
 _ASKING = re.compile("|".join(sorted(
-    "什么 哪些 哪几个 哪几 几个 多少 怎样 怎么 如何 是否 为什么 哪里 哪个 哪天 哪一天 讲话人 讲话者".split(), key=len, reverse=True)))
+    "什么 哪些 哪几个 哪几 几个 多少 怎样 怎么 如何 是否 为什么 哪里 哪个 哪天 哪一天 哪一年 哪年 哪个月 何时 多久 "
+    "讲话人 讲话者".split(), key=len, reverse=True)))
 FORM_BONUS = 0.15  # the sentence states what the question's form asks for (a time, a penalty, a range)
 _WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")

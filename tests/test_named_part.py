@@ -48,6 +48,8 @@ def test_a_phrase_no_heading_holds_leaves_the_whole_speech_read(assistant):
 def test_asking_words_give_no_character_pairs():
     terms = question_terms("讲话人用了什么比方？")
     assert "比方" in terms and not {"了什", "么比", "人用", "话人"} & set(terms)
+    terms = question_terms("这部条例是哪一年施行的？")
+    assert "施行" in terms and not {"是哪", "哪一", "一年", "年施"} & set(terms)
 
 
 def test_a_quoted_phrase_no_cited_passage_mentions_is_not_answered(assistant):

@@ -79,6 +79,7 @@ def test_a_phrase_every_speech_holds_names_none():
     ("今年赤字率安排多少？", Intent.NUMBER),
     ("部署下步工作时列了哪几个促招商？", Intent.LIST),  # 「哪几个」 asks which, not how many
     ("有几个乡镇完成了任务？", Intent.NUMBER),
+    ("这部条例分为哪几章？", Intent.OUTLINE),
     ("条例禁止哪些做法？", Intent.LIST),
     ("为什么要盘活存量土地？", Intent.FACT),
 ])

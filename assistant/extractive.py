@@ -262,10 +262,10 @@ def _states_form_alone(question: str, best: ScoredSentence, others: list[ScoredS
 
 
 @lru_cache(maxsize=4096)
-def question_terms(question: str) -> list[str]:
+def question_terms(question: str) -> tuple[str, ...]:
     """The terms a sentence's coverage of the question is measured by: its tokens, asking words masked."""
     terms = [t for t in dict.fromkeys(tokenize(_ASKING.sub(" ", question))) if t not in QUESTION_WORDS]
-    return terms or [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
+    return tuple(terms or [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS])
 
 
 @lru_cache(maxsize=4096)

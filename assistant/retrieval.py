@@ -78,12 +78,11 @@ class EvidenceRetriever(BaseRetriever):
         those ranked, in their order, then the part's other chunks in text order."""
         if filters is None or len(filters.speech_ids or ()) != 1 or not ranked:
             return ranked
-        start, end = part
         inside = [p for p in ranked if overlapping(p, part)]
         seen = {p.chunk_id for p in inside}
         rest = [chunk_passage(c, 0.0, ranked[0]) for c in self.index.speech_chunks(filters.speech_ids[0])
-                if c.start < end and c.end > start and c.id not in seen]
-        return [cut_to(p, start, end) for p in inside + rest] or ranked
+                if overlapping(c, part) and c.id not in seen]
+        return [cut_to(p, *part) for p in inside + rest] or ranked
 
     def _with_form(self, ranked: list[Passage], filters: SearchFilters | None, stating: re.Pattern) -> list[Passage]:
         """Inside the one speech a question names, the chunks that state the form it asks for (a
@@ -211,8 +210,8 @@ def _continues_list(first: str, second: str) -> bool:
     return next_kind is not None and next_kind in kinds
 
 
-def overlapping(passage: Passage, span: tuple[int, int]) -> bool:
-    return passage.start < span[1] and passage.end > span[0]
+def overlapping(piece: Passage | Chunk, span: tuple[int, int]) -> bool:
+    return piece.start < span[1] and piece.end > span[0]
 
 
 def cut_to(passage: Passage, start: int, end: int) -> Passage:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answering.answerer import Draft
 from assistant.answering.speech_view import SpeechView, text_between
@@ -322,10 +323,12 @@ def match_share(question: str, text: str, idf: Callable) -> float:
     return sum(weight for word, weight in weights.items() if word in held) / total
 
 
-def content_words(text: str) -> list[str]:
-    """The question's own words (jieba), without question words, stop words and single characters."""
+@lru_cache(maxsize=4096)
+def content_words(text: str) -> tuple[str, ...]:
+    """The question's own words (jieba), without question words, stop words and single characters
+    (cached: a question is matched against every heading of a speech)."""
     words = (word.strip() for word in segment(normalize(text)))
-    return list(dict.fromkeys(w for w in words if len(w) >= 2 and w not in QUESTION_WORDS and w not in STOP_WORDS))
+    return tuple(dict.fromkeys(w for w in words if len(w) >= 2 and w not in QUESTION_WORDS and w not in STOP_WORDS))
 
 
 def quote_line(view: SpeechView, citations: list[Citation], offset: int, count: int, end: int | None = None,

@@ -15,7 +15,7 @@ from assistant.answering.constraints import refusal as constraint_refusal
 from assistant.answering.constraints import unmet
 from assistant.answering.cross import with_sources_named
 from assistant.answering.meta import answered_by_metadata
-from assistant.answering.structured import StructuredAnswers, joined
+from assistant.answering.structured import QuotedPart, StructuredAnswers, joined
 from assistant.citations import Evidence
 from assistant.figures import asked_form, wants_number
 from assistant.understanding import Intent, QuestionAnalysis
@@ -53,10 +53,11 @@ class AnswerPipeline:
         aside (「另一篇讲话」); ``within``, the thread's speech a reference points at (「那次会议上」)."""
         filters = self._excluding(self._within(filters, within), exclude)
         analysis = self.understanding.analyse(query)
-        evidences = self._evidence(query, analysis, filters)
+        section = self.structured.quoted_part(analysis)
+        evidences = self._evidence(query, analysis, filters, section)
         draft = self.structured.draft(analysis, evidences)
         if draft is None:
-            draft = yield from self._picked(analysis, evidences, filters)
+            draft = yield from self._picked(analysis, evidences, filters, section)
         else:
             yield draft.text
         yield Outcome(analysis, evidences, self._checked(analysis, draft))
@@ -64,7 +65,7 @@ class AnswerPipeline:
     def search(self, query: str, k: int, filters: SearchFilters | None):
         """Passages for a query through the same ranking answers read, the named part first."""
         analysis = self.understanding.analyse(query)
-        text, span = self._in_section(search_text(query, filters, analysis), analysis)
+        text, span = in_section(search_text(query, filters, analysis), self.structured.quoted_part(analysis))
         ranked = self.retriever.ranked(text, narrowed(filters, analysis), preferred(analysis), depth=k,
                                        stating=asked_form(query), part=span)
         first = self.structured.anchors(analysis, ranked[0].speech_id if ranked else None)
@@ -84,20 +85,14 @@ class AnswerPipeline:
         allowed = base.speech_ids or tuple(sorted(self.index.speeches()))
         return replace(base, speech_ids=tuple(i for i in allowed if i not in exclude))
 
-    def _evidence(self, query: str, analysis: QuestionAnalysis, filters) -> list[Evidence]:
+    def _evidence(self, query: str, analysis: QuestionAnalysis, filters, section: QuotedPart | None) -> list[Evidence]:
         scoped = narrowed(filters, analysis)
         if analysis.intent is Intent.CROSS:
             return self.retriever.evidence(cross_topic(query), scoped, k=CROSS_PASSAGES, per_speech=CROSS_PER_SPEECH)
-        text, span = self._in_section(search_text(query, filters, analysis), analysis)
+        text, span = in_section(search_text(query, filters, analysis), section)
         return self.retriever.evidence(text, scoped, prefer=preferred(analysis), stating=asked_form(query), part=span)
 
-    def _in_section(self, text: str, analysis: QuestionAnalysis) -> tuple[str, tuple[int, int] | None]:
-        """What to rank by, and the span to read, when the question names a part of its speech by
-        a quoted phrase of the part's heading: the phrase says where, the rest what is asked."""
-        section = self.structured.quoted_part(analysis)
-        return (section.unnamed(text), section.span) if section else (text, None)
-
-    def _picked(self, analysis: QuestionAnalysis, evidences: list[Evidence], filters):
+    def _picked(self, analysis: QuestionAnalysis, evidences: list[Evidence], filters, section: QuotedPart | None):
         """The answerer's draft (streamed), part by part, after a meta line when one applies."""
         meta = self.structured.meta(analysis, evidences)
         if meta is not None and not meta.grounded:
@@ -111,8 +106,8 @@ class AnswerPipeline:
             if drafted is not None:
                 yield drafted.text + "\n"
             else:
-                part_evidence = evidences if len(parts) == 1 else self._part_evidence(part, analysis, filters)
-                drafted = yield from self._pick(analysis, part if len(parts) > 1 else None, part_evidence)
+                part_evidence = evidences if len(parts) == 1 else self._part_evidence(part, analysis, filters, section)
+                drafted = yield from self._pick(analysis, part if len(parts) > 1 else None, part_evidence, section)
             picked = drafted if picked is None else joined(picked, drafted)
         if picked is None and len(parts) == 1:
             picked = self.structured.by_heading(analysis, evidences)
@@ -122,15 +117,15 @@ class AnswerPipeline:
             return picked  # the meta line alone answers only a question about who / when / which meeting
         return joined(meta, picked)
 
-    def _part_evidence(self, part: str, analysis: QuestionAnalysis, filters) -> list[Evidence]:
+    def _part_evidence(self, part: str, analysis: QuestionAnalysis, filters, section: QuotedPart | None) -> list[Evidence]:
         named = "".join(term for term in analysis.scope.terms if term not in part)
         text = search_text(part, filters, analysis)  # inside a named speech, what the part asks
-        text, span = self._in_section(named + part if text is part else text, analysis)
+        text, span = in_section(named + part if text is part else text, section)
         return self.retriever.evidence(text, narrowed(filters, analysis), prefer=preferred(analysis),
                                        stating=asked_form(part), part=span)
 
-    def _pick(self, analysis: QuestionAnalysis, part: str | None, evidences: list[Evidence]):
-        question, _ = self._in_section(analysis.focus if part is None else analysis.focus_of(part), analysis)
+    def _pick(self, analysis: QuestionAnalysis, part: str | None, evidences: list[Evidence], section: QuotedPart | None):
+        question, _ = in_section(analysis.focus if part is None else analysis.focus_of(part), section)
         outline = self.structured.outline_for(analysis, evidences)
         result = None
         for item in self.answerer.stream(question, evidences, outline=outline, scoped=analysis.scope.certain):
@@ -151,6 +146,12 @@ class AnswerPipeline:
         if analysis.scope.certain or analysis.intent is Intent.CROSS:
             return draft
         return with_sources_named(draft, records)
+
+
+def in_section(text: str, section: QuotedPart | None) -> tuple[str, tuple[int, int] | None]:
+    """What to rank by, and the span to read, when the question names a part of its speech by a
+    quoted phrase of the part's heading (``section``): the phrase says where, the rest what is asked."""
+    return (section.unnamed(text), section.span) if section else (text, None)
 
 
 def question_parts(text: str) -> list[str]:

@@ -19,8 +19,8 @@ from assistant.understanding.intent import cross_topic
 from vectorstore.types import Passage
 
 STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
-COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)
-HEADING_INTENTS = (Intent.FACT, Intent.LIST, Intent.DEFINITION)  # a part's opening may answer these, not a figure  # a list question is composed when a part's heading matches it
+COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)  # a list question is composed when a part's heading matches it
+HEADING_INTENTS = (Intent.FACT, Intent.LIST, Intent.DEFINITION)  # a part's opening may answer these, not a figure
 _MARKER = re.compile(r"\[(\d+)\]")
 
 

@@ -256,6 +256,22 @@ def test_milvus_keeps_nothing_on_local_disk_but_lite_file(settings, tmp_path, se
     assert (tmp_path / "lite" / "pq.db").exists()
 
 
+def test_milvus_lists_every_row_whatever_order_the_engine_keeps(settings, tmp_path, seed_dir, monkeypatch):
+    """Listings page through all rows, however few a page holds: the last-written speech
+    first in the engine's order does not hide the ones after it in key order."""
+    from assistant import factory
+    from vectorstore.stores import milvus as milvus_module
+
+    monkeypatch.setattr(milvus_module, "_PAGE", 5)
+    milvus = settings.model_copy(update={"store": "milvus", "milvus_uri": str(tmp_path / "pq.db")})
+    store = factory.build_index(milvus, embeddings=BigramEmbeddings())
+    ingestor = factory.build_ingestor(milvus, store)
+    ingestor.ingest([sorted(seed_dir.glob("*.txt"))[-1]], progress=False)
+    ingestor.ingest([seed_dir], progress=False)
+    assert len(store.speeches()) == 9 and store.chunk_count() > 5 and consistent(store)
+    assert store.repair() == 0
+
+
 def test_another_replica_sees_writes(settings, tmp_path, seed_dir, monkeypatch):
     from assistant import factory
     from vectorstore.stores import milvus as milvus_module

@@ -175,17 +175,17 @@ class MilvusStore:
         return {row["id"]: float(np.dot(np.asarray(row["vector"], dtype=np.float32), vector)) for row in rows}
 
     def _scan(self, name: str, expr: str, fields: list[str]) -> list[dict]:
-        """Every row matching ``expr``, a page at a time by primary key (rows come in key order)."""
+        """Every row matching ``expr``, a page at a time. The query iterator pages in key order;
+        a plain query's rows come in no order (Lite returns them by segment), so paging by the
+        largest key seen would skip rows."""
+        iterator = self.client.query_iterator(name, batch_size=_PAGE, filter=expr, output_fields=fields)
         rows: list[dict] = []
-        last = ""
-        while True:
-            cursor = f"id > {schema.literal(last)}"
-            page = self.client.query(name, filter=f"({expr}) and {cursor}" if expr else cursor,
-                                     output_fields=fields, limit=_PAGE)
-            rows.extend(page)
-            if len(page) < _PAGE:
-                return rows
-            last = max(row["id"] for row in page)
+        try:
+            while page := iterator.next():
+                rows.extend(page)
+        finally:
+            iterator.close()
+        return rows
 
     # -- searching ---------------------------------------------------------
     def dense_search(self, query: str, k: int = 10, where: dict | None = None) -> list[ScoredChunk]:
@@ -300,6 +300,20 @@ def _scored(hits) -> list[ScoredChunk]:
             for hit in hits]
 
 
+class _NoSessionTimestamp(logging.Filter):
+    """Milvus Lite gives a query iterator no session timestamp; pymilvus then takes the
+    client's clock (right for an engine in this process) and warns on every scan."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "mvccTs" not in record.getMessage()
+
+
+def _quiet_lite_iterators() -> None:
+    iterator_log = logging.getLogger("pymilvus.client.iterator.query_iterator")
+    if not any(isinstance(existing, _NoSessionTimestamp) for existing in iterator_log.filters):
+        iterator_log.addFilter(_NoSessionTimestamp())
+
+
 def _quiet_jieba() -> None:
     """Milvus Lite analyses with the global jieba, which would print its start-up lines."""
     try:
@@ -325,6 +339,7 @@ def connect(uri: str, token: str | None = None):
                           "nor a server address (http://host:19530)")
     if not remote:
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
+        _quiet_lite_iterators()
     try:
         return MilvusClient(uri=uri, token=token or "")
     except Exception as error:  # pymilvus raises MilvusException and plain connection errors

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import Future
 import time
 import uuid
 from pathlib import Path
@@ -30,6 +31,7 @@ from vectorstore.keyword import TOKENIZER_ID, keyword_query, query_terms
 from vectorstore.records import SpeechRecord
 from vectorstore.stores import milvus_schema as schema
 from vectorstore.stores.chunks import mean_vector
+from vectorstore.stores.milvus_about import GENERATION, AboutRows
 from vectorstore.stores.fusion import RRF_K, hybrid_depth, reciprocal_rank_fusion
 from vectorstore.stores.milvus_terms import MilvusTerms
 from vectorstore.stores.protocol import INDEX_FORMAT, IndexIdentity, ScoredChunk, SpeechWrite
@@ -41,7 +43,6 @@ Analyzer = Literal["jieba", "tokens"]
 RECHECK_S = 1.0
 _PAGE = 1000  # rows a query page or a write batch holds
 _QUERY_LIMIT = 16384  # Milvus's most rows one query returns
-_PROPERTY = "policyqa."
 
 
 class MilvusStore:
@@ -60,7 +61,9 @@ class MilvusStore:
         self.fusion = fusion
         _quiet_jieba()
         self.client = connect(uri, token)
+        self.lite = not is_server(uri)
         self._names = (f"{collection}_chunks", f"{collection}_speeches")
+        self.about = AboutRows(self.client, f"{collection}_about")
         self._lock = threading.Lock()
         self._records: dict[str, SpeechRecord] | None = None
         self._records_generation: str | None = None
@@ -74,7 +77,10 @@ class MilvusStore:
         if not self.client.has_collection(name):
             make(name)
             return
-        stored = stored_identity(self.client, name)
+        stored = self.about.read(name)
+        if not stored and self._holds_nothing(name):  # created, then stopped before its row was written
+            self._mark(name)
+            stored = self.about.read(name)
         self.identity.check(name, stored)
         if name == self._names[0] and stored.get("analyzer", "jieba") != self._analyzer_id():
             raise IndexMismatchError(
@@ -83,13 +89,17 @@ class MilvusStore:
                 "with `policyqa ingest --rebuild PATH...` or change the setting back.")
         self.client.load_collection(name)
 
+    def _holds_nothing(self, name: str) -> bool:
+        self.client.load_collection(name)
+        return not self.client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"]
+
     def _analyzer_id(self) -> str:
         """The keyword analyzer as stored with the chunks: ``tokens`` carries the tokenizer's id."""
         return f"tokens:{TOKENIZER_ID}" if self.analyzer == "tokens" else "jieba"
 
     def _create_chunks(self, name: str) -> None:
         self._create(name, schema.chunk_schema(self.client, self.identity.dimension, self.analyzer),
-                     schema.chunk_indexes(self.client))
+                     schema.chunk_indexes(self.client, exact=self.lite))
 
     def _create_speeches(self, name: str) -> None:
         self._create(name, schema.speech_schema(self.client, self.identity.dimension), schema.speech_indexes(self.client))
@@ -103,9 +113,8 @@ class MilvusStore:
 
     def _mark(self, name: str) -> None:
         metadata = {**self.identity.as_metadata(), "analyzer": self._analyzer_id()}
-        self.client.alter_collection_properties(
-            name, {f"{_PROPERTY}{key}": str(metadata[key]) for key in ("format", "embedding_model",
-                                                                        "dimension", "chunker", "analyzer")})
+        self.about.write(name, {key: str(metadata[key]) for key in ("format", "embedding_model", "dimension",
+                                                                    "chunker", "analyzer")})
 
     def location(self) -> str:
         return f"milvus {self.uri}"
@@ -116,14 +125,13 @@ class MilvusStore:
         checked, seen = self._seen
         if time.monotonic() - checked < RECHECK_S:
             return seen
-        properties = self.client.describe_collection(self._names[1]).get("properties") or {}
-        self._seen = (time.monotonic(), properties.get(f"{_PROPERTY}generation"))
+        self._seen = (time.monotonic(), self.about.read(GENERATION).get("stamp"))
         return self._seen[1]
 
     def _bump(self) -> None:
         """Record a write: this process drops its caches, other replicas see a new generation."""
         stamp = uuid.uuid4().hex
-        self.client.alter_collection_properties(self._names[1], {f"{_PROPERTY}generation": stamp})
+        self.about.write(GENERATION, {"stamp": stamp})
         with self._lock:
             self._records, self._seen = None, (time.monotonic(), stamp)
 
@@ -201,16 +209,25 @@ class MilvusStore:
                       keyword_weight: float) -> list[ScoredChunk]:
         """Dense and BM25 candidates fused in the engine (``rrf``/``weighted``) or here (``client``)."""
         depth = hybrid_depth(k)
-        dense, keyword = self._dense_request(query, depth, where), self._keyword_request(query, depth, where)
+        keyword = self._keyword_request(query, depth, where)
         if keyword is None:
-            return self._search(self._dense_request(query, k, where))
+            return self.dense_search(query, k, where)
         if self.fusion == "client":
-            return reciprocal_rank_fusion([(self._search(dense), dense_weight),
-                                           (self.keyword_search(query, depth, where), keyword_weight)])[:k]
-        rows = self.client.hybrid_search(self._names[0], [_ann(dense), _ann(keyword)],
-                                         ranker=self._ranker(dense_weight, keyword_weight), limit=k,
-                                         output_fields=schema.CHUNK_FIELDS)
+            return self._fused_here(query, depth, where, keyword, (dense_weight, keyword_weight))[:k]
+        dense = self._dense_request(query, depth, where)
+        rows = self.client.hybrid_search(self._names[0], [_ann(dense), _ann(keyword)], self._ranker(dense_weight, keyword_weight),
+                                         limit=k, output_fields=schema.CHUNK_FIELDS)
         return _scored(rows[0])
+
+    def _fused_here(self, query: str, depth: int, where: dict | None, keyword: dict,
+                    weights: tuple[float, float]) -> list[ScoredChunk]:
+        """Weighted RRF of the two engine searches. The BM25 search runs while the query is
+        embedded and searched densely: the engine is busy with one while this process (or,
+        for a server, the network) waits on the other."""
+        keyword_hits = _in_background(self._search, keyword)
+        dense_hits = self._search(self._dense_request(query, depth, where))
+        bm25_hits = [ScoredChunk(hit.chunk, abs(hit.score)) for hit in keyword_hits.result()]
+        return reciprocal_rank_fusion([(dense_hits, weights[0]), (bm25_hits, weights[1])])
 
     def _ranker(self, dense_weight: float, keyword_weight: float):
         from pymilvus import RRFRanker, WeightedRanker
@@ -222,8 +239,8 @@ class MilvusStore:
 
     def _dense_request(self, query: str, k: int, where: dict | None) -> dict:
         vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32).tolist()
-        return {"data": [vector], "anns_field": "vector", "param": {"metric_type": "COSINE", "params": {"ef": 64}},
-                "limit": k, "expr": schema.where_expr(where)}
+        param = {"metric_type": "COSINE"} if self.lite else {"metric_type": "COSINE", "params": {"ef": 64}}
+        return {"data": [vector], "anns_field": "vector", "param": param, "limit": k, "expr": schema.where_expr(where)}
 
     def _keyword_request(self, query: str, k: int, where: dict | None) -> dict | None:
         if self.analyzer == "tokens":
@@ -288,6 +305,20 @@ class MilvusStore:
             self.client.delete(name, ids=ids[start:start + _PAGE])
 
 
+def _in_background(function, *args) -> Future:
+    """``function(*args)`` on its own thread; its result (or exception) in the future."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(function(*args))
+        except BaseException as error:  # handed to the caller by future.result()
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="milvus-search", daemon=True).start()
+    return future
+
+
 def _ann(request: dict):
     from pymilvus import AnnSearchRequest
 
@@ -323,17 +354,16 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def stored_identity(client, name: str) -> dict:
-    """What a collection says it was built with (its policyqa.* properties)."""
-    properties = client.describe_collection(name).get("properties") or {}
-    return {key[len(_PROPERTY):]: value for key, value in properties.items() if key.startswith(_PROPERTY)}
+def is_server(uri: str) -> bool:
+    """Whether ``uri`` names a Milvus server (else a Milvus Lite file)."""
+    return uri.startswith(("http://", "https://", "tcp://", "grpc://"))
 
 
 def connect(uri: str, token: str | None = None):
     """A MilvusClient: Milvus Lite for a ``.db`` file path, else a Milvus server."""
     from pymilvus import MilvusClient
 
-    remote = uri.startswith(("http://", "https://", "tcp://", "grpc://"))
+    remote = is_server(uri)
     if not remote and not uri.endswith(".db"):
         raise ConfigError(f"POLICYQA_MILVUS_URI={uri} is neither a Milvus Lite file (a path ending in .db) "
                           "nor a server address (http://host:19530)")
@@ -350,6 +380,10 @@ def _connect_problem(uri: str, remote: bool, error: Exception) -> str:
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
     if remote:
         return f"cannot reach the Milvus server at {uri} ({reason}); start it or check POLICYQA_MILVUS_URI/TOKEN"
+    if Path(uri).is_dir():
+        return (f"{uri} is a folder (a database of Milvus Lite 3, which policy-qa no longer uses); this Milvus Lite "
+                "keeps its index in one file: move the folder away, or set POLICYQA_MILVUS_URI to another .db path, "
+                "and index again")
     return (f"cannot open the Milvus Lite file {uri} ({reason}); Milvus Lite serves one process at a time: "
             "stop the other policyqa process, or use a Milvus server for several")
 
@@ -357,9 +391,9 @@ def _connect_problem(uri: str, remote: bool, error: Exception) -> str:
 def drop_milvus(uri: str, token: str | None, collection: str) -> None:
     """Delete a Milvus index whatever it was built with (``ingest --rebuild``)."""
     client = connect(uri, token)
-    for name in (f"{collection}_chunks", f"{collection}_speeches"):
+    for name in (f"{collection}_chunks", f"{collection}_speeches", f"{collection}_about"):
         if client.has_collection(name):
             client.drop_collection(name)
 
 
-__all__ = ["MilvusStore", "connect", "drop_milvus", "stored_identity", "INDEX_FORMAT"]
+__all__ = ["MilvusStore", "connect", "drop_milvus", "INDEX_FORMAT"]

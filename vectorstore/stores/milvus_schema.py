@@ -11,9 +11,8 @@ Chunks collection, one row a chunk:
 Speeches collection, one row a speech: ``id``, ``vector`` (the mean of its chunks'; Milvus
 wants a vector in every collection), ``meta`` (vectorstore/records.py's codec as JSON text).
 
-The jieba analyzer drops our stop words and punctuation with a ``stop`` filter: Milvus Lite
-applies no other filter (it ignores ``removepunct``; a server applies both). Lite knows
-only the ``standard`` and ``jieba`` tokenizers; ``standard`` keeps a hex word whole.
+The jieba analyzer drops our stop words and punctuation with one ``stop`` filter (Milvus
+Lite 2.5 has no ``removepunct``). ``standard`` keeps a hex word whole.
 """
 
 from __future__ import annotations
@@ -46,8 +45,11 @@ def analyzer_params(analyzer: str = "jieba") -> dict:
     (:func:`spelt_tokens`), which the standard tokenizer keeps whole."""
     if analyzer == "tokens":
         return {"tokenizer": "standard"}
-    return {"tokenizer": {"type": "jieba", "dict": ["_default_", *USER_WORDS], "mode": "search", "hmm": True},
-            "filter": ["removepunct", {"type": "stop", "stop_words": sorted(STOP_WORDS) + list(PUNCTUATION)}]}
+    # jieba's defaults are search mode with HMM; a dictionary of our own needs Milvus 2.5.11+
+    # (Milvus Lite 2.5 takes the tokenizer by name only)
+    jieba = {"type": "jieba", "dict": ["_default_", *USER_WORDS]} if USER_WORDS else "jieba"
+    return {"tokenizer": jieba,
+            "filter": [{"type": "stop", "stop_words": sorted(STOP_WORDS) + list(PUNCTUATION)}]}
 
 
 def spelt_tokens(tokens) -> str:
@@ -83,10 +85,14 @@ def chunk_schema(client, dimension: int, analyzer: str = "jieba"):
     return schema
 
 
-def chunk_indexes(client):
+def chunk_indexes(client, exact: bool = False):
+    """The dense index (HNSW on a server; ``exact``: FLAT, Milvus Lite's one exact index) and BM25's."""
     params = client.prepare_index_params()
-    params.add_index(field_name="vector", index_type="HNSW", metric_type="COSINE",
-                     params={"M": 16, "efConstruction": 200})
+    if exact:
+        params.add_index(field_name="vector", index_type="FLAT", metric_type="COSINE")
+    else:
+        params.add_index(field_name="vector", index_type="HNSW", metric_type="COSINE",
+                         params={"M": 16, "efConstruction": 200})
     params.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
                      params={"bm25_k1": 1.5, "bm25_b": 0.75})  # the keyword index's k1 and b
     return params

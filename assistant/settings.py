@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     milvus_token: str | None = Field(default=None, description="Milvus server token (`user:password` or an API key); unset = none.")
     milvus_fusion: Literal["rrf", "weighted", "client"] = Field(
         default="client",
-        description="Milvus hybrid search: client (two engine searches fused here by weighted RRF, as the Chroma store does; the best match to Chroma's rankings, measured), weighted (the engine's WeightedRanker with keyword_weight, fastest), rrf (the engine's unweighted RRFRanker).",
+        description="Milvus hybrid search: client (two engine searches fused here by weighted RRF, as the Chroma store does; the best match to Chroma's rankings, measured), rrf (the engine's unweighted RRFRanker), weighted (the engine's WeightedRanker with keyword_weight; a Milvus server only: Lite 2.5 ranks BM25 upside down in it).",
     )
     milvus_analyzer: Literal["tokens", "jieba"] = Field(
         default="tokens",

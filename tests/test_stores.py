@@ -301,6 +301,9 @@ def test_bad_milvus_settings_are_one_line_errors(settings, tmp_path):
     with pytest.raises(ConfigError, match="neither a Milvus Lite file"):
         factory.build_index(settings.model_copy(update={"store": "milvus", "milvus_uri": str(tmp_path / "x")}),
                             embeddings=BigramEmbeddings())
+    with pytest.raises(ConfigError, match="weighted needs a Milvus server"):
+        factory.build_index(settings.model_copy(update={"store": "milvus", "milvus_uri": str(tmp_path / "w.db"),
+                                                        "milvus_fusion": "weighted"}), embeddings=BigramEmbeddings())
     (tmp_path / "old.db" / "collections").mkdir(parents=True)  # what Milvus Lite 3 left: a folder
     with pytest.raises(ConfigError, match="is a folder.*another .db path"):
         factory.build_index(settings.model_copy(update={"store": "milvus", "milvus_uri": str(tmp_path / "old.db")}),

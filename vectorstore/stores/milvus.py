@@ -58,10 +58,10 @@ class MilvusStore:
         self.analyzer = analyzer
         self.embeddings = embeddings
         self.identity = identity
-        self.fusion = fusion
         _quiet_jieba()
         self.client = connect(uri, token)
         self.lite = not is_server(uri)
+        self.fusion = fusion
         self._names = (f"{collection}_chunks", f"{collection}_speeches")
         self.about = AboutRows(self.client, f"{collection}_about")
         self._lock = threading.Lock()
@@ -71,6 +71,17 @@ class MilvusStore:
         for name, make in ((self._names[0], self._create_chunks), (self._names[1], self._create_speeches)):
             self._open(name, make)
         self.keyword = MilvusTerms(self)
+
+    @property
+    def fusion(self) -> Fusion:
+        return self._fusion
+
+    @fusion.setter
+    def fusion(self, fusion: Fusion) -> None:
+        if fusion == "weighted" and self.lite:  # measured: its keyword-only hits fall to the bottom
+            raise ConfigError("POLICYQA_MILVUS_FUSION=weighted needs a Milvus server: Milvus Lite 2.5's WeightedRanker "
+                              "ranks BM25 scores upside down; use client (the default) or rrf")
+        self._fusion = fusion
 
     # -- opening -----------------------------------------------------------
     def _open(self, name: str, make) -> None:

@@ -1,26 +1,27 @@
-"""The Milvus store: chunks and speech records in two Milvus collections, BM25 in the engine.
+"""The Milvus store: chunks and speech records in Milvus collections, BM25 in the engine.
 
-``uri`` is a file path ending in ``.db`` (Milvus Lite, in this process; one process per
-file) or ``http(s)://host:19530`` (Milvus Standalone or Distributed, shared by any
-number of app replicas). Dense HNSW, the BM25 function (over our keyword tokens, cut
-here: ``analyzer="tokens"``; or over the text under the engine's jieba) and the fusion of
-both run in Milvus; nothing is kept on local disk or rebuilt per process. Schemas and filters: vectorstore/stores/milvus_schema.py; writes follow the
-protocol in vectorstore/stores/protocol.py.
+``uri`` is a file path ending in ``.db`` (Milvus Lite: the Milvus engine in a child process,
+one process per file) or ``http(s)://host:19530`` (Milvus Standalone or Distributed, shared
+by any number of app replicas). The dense index (FLAT on Lite, HNSW on a server), the BM25
+function (over our keyword tokens, cut here: ``analyzer="tokens"``; or over the text under
+the engine's jieba) and the fusion of both run in Milvus; nothing is kept on local disk or
+rebuilt per process. Schemas and filters: vectorstore/stores/milvus_schema.py; writes
+follow the protocol in vectorstore/stores/protocol.py.
 
-What was built with the index (format, model, dimension, chunker, analyzer) is stored as
-collection properties and checked on open. Every write bumps a ``generation``
-property of the speeches collection; the cached speech records and keyword
-statistics are checked against it at most every :data:`RECHECK_S` seconds, so a
-replica sees another's writes within that time.
+What each collection was built with (format, model, dimension, chunker, analyzer) is a row
+of ``<collection>_about`` (vectorstore/stores/milvus_about.py), checked on open. Every write
+stores a new ``generation`` there; the cached speech records and keyword statistics are
+checked against it at most every :data:`RECHECK_S` seconds, so a replica sees another's
+writes within that time.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future
 import time
 import uuid
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Iterable, Literal
 
@@ -32,6 +33,7 @@ from vectorstore.records import SpeechRecord
 from vectorstore.stores import milvus_schema as schema
 from vectorstore.stores.chunks import mean_vector
 from vectorstore.stores.milvus_about import GENERATION, AboutRows
+from vectorstore.stores.milvus_connect import connect, drop_milvus, is_server, quiet_jieba
 from vectorstore.stores.fusion import RRF_K, hybrid_depth, reciprocal_rank_fusion
 from vectorstore.stores.milvus_terms import MilvusTerms
 from vectorstore.stores.protocol import INDEX_FORMAT, IndexIdentity, ScoredChunk, SpeechWrite
@@ -58,7 +60,7 @@ class MilvusStore:
         self.analyzer = analyzer
         self.embeddings = embeddings
         self.identity = identity
-        _quiet_jieba()
+        quiet_jieba()
         self.client = connect(uri, token)
         self.lite = not is_server(uri)
         self.fusion = fusion
@@ -116,7 +118,7 @@ class MilvusStore:
         self._create(name, schema.speech_schema(self.client, self.identity.dimension), schema.speech_indexes(self.client))
 
     def _create(self, name: str, collection_schema, indexes) -> None:
-        """An empty collection, indexed (without waiting: Lite cannot tell index progress) and loaded."""
+        """An empty collection, indexed (without waiting for an index of nothing) and loaded."""
         self.client.create_collection(name, schema=collection_schema, consistency_level="Strong")
         self.client.create_index(name, indexes, sync=False)
         self.client.load_collection(name)
@@ -292,7 +294,7 @@ class MilvusStore:
             self._bump()
 
     def save(self) -> None:
-        """Seal what was written (Lite searches unsealed rows without their indexes)."""
+        """Seal what was written (rows not yet sealed are searched without their indexes)."""
         for name in self._names:
             self.client.flush(name)
 
@@ -340,71 +342,6 @@ def _ann(request: dict):
 def _scored(hits) -> list[ScoredChunk]:
     return [ScoredChunk(schema.chunk_from_row({"id": hit["id"], **hit["entity"]}), float(hit["distance"]))
             for hit in hits]
-
-
-class _NoSessionTimestamp(logging.Filter):
-    """Milvus Lite gives a query iterator no session timestamp; pymilvus then takes the
-    client's clock (right for an engine in this process) and warns on every scan."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "mvccTs" not in record.getMessage()
-
-
-def _quiet_lite_iterators() -> None:
-    iterator_log = logging.getLogger("pymilvus.client.iterator.query_iterator")
-    if not any(isinstance(existing, _NoSessionTimestamp) for existing in iterator_log.filters):
-        iterator_log.addFilter(_NoSessionTimestamp())
-
-
-def _quiet_jieba() -> None:
-    """Milvus Lite analyses with the global jieba, which would print its start-up lines."""
-    try:
-        import jieba
-    except ImportError:  # pragma: no cover - a Milvus server needs no jieba here
-        return
-    jieba.setLogLevel(logging.WARNING)
-
-
-def is_server(uri: str) -> bool:
-    """Whether ``uri`` names a Milvus server (else a Milvus Lite file)."""
-    return uri.startswith(("http://", "https://", "tcp://", "grpc://"))
-
-
-def connect(uri: str, token: str | None = None):
-    """A MilvusClient: Milvus Lite for a ``.db`` file path, else a Milvus server."""
-    from pymilvus import MilvusClient
-
-    remote = is_server(uri)
-    if not remote and not uri.endswith(".db"):
-        raise ConfigError(f"POLICYQA_MILVUS_URI={uri} is neither a Milvus Lite file (a path ending in .db) "
-                          "nor a server address (http://host:19530)")
-    if not remote:
-        Path(uri).parent.mkdir(parents=True, exist_ok=True)
-        _quiet_lite_iterators()
-    try:
-        return MilvusClient(uri=uri, token=token or "")
-    except Exception as error:  # pymilvus raises MilvusException and plain connection errors
-        raise ConfigError(_connect_problem(uri, remote, error)) from error
-
-
-def _connect_problem(uri: str, remote: bool, error: Exception) -> str:
-    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if remote:
-        return f"cannot reach the Milvus server at {uri} ({reason}); start it or check POLICYQA_MILVUS_URI/TOKEN"
-    if Path(uri).is_dir():
-        return (f"{uri} is a folder (a database of Milvus Lite 3, which policy-qa no longer uses); this Milvus Lite "
-                "keeps its index in one file: move the folder away, or set POLICYQA_MILVUS_URI to another .db path, "
-                "and index again")
-    return (f"cannot open the Milvus Lite file {uri} ({reason}); Milvus Lite serves one process at a time: "
-            "stop the other policyqa process, or use a Milvus server for several")
-
-
-def drop_milvus(uri: str, token: str | None, collection: str) -> None:
-    """Delete a Milvus index whatever it was built with (``ingest --rebuild``)."""
-    client = connect(uri, token)
-    for name in (f"{collection}_chunks", f"{collection}_speeches", f"{collection}_about"):
-        if client.has_collection(name):
-            client.drop_collection(name)
 
 
 __all__ = ["MilvusStore", "connect", "drop_milvus", "INDEX_FORMAT"]

@@ -201,6 +201,7 @@ def literal(value) -> str:
 
 def like_contains(field: str, text: str) -> str:
     """``field`` holds ``text``, or text like it: LIKE's wildcards and the backslash in ``text``
-    become ``%`` (Milvus Lite's LIKE has no escapes); callers that need the exact text check it."""
+    become ``%`` (Milvus versions escape differently, and some not at all); callers that need the
+    exact text check it."""
     pieces = [piece for piece in re.split(r"[%_\\]+", text) if piece]
     return f"{field} like {literal('%' + '%'.join(pieces) + '%')}"

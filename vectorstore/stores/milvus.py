@@ -33,7 +33,7 @@ from vectorstore.records import SpeechRecord
 from vectorstore.stores import milvus_schema as schema
 from vectorstore.stores.chunks import mean_vector
 from vectorstore.stores.milvus_about import GENERATION, AboutRows
-from vectorstore.stores.milvus_connect import connect, drop_milvus, is_server, quiet_jieba
+from vectorstore.stores.milvus_connect import connect, drop_milvus, is_server
 from vectorstore.stores.fusion import RRF_K, hybrid_depth, reciprocal_rank_fusion
 from vectorstore.stores.milvus_terms import MilvusTerms
 from vectorstore.stores.protocol import INDEX_FORMAT, IndexIdentity, ScoredChunk, SpeechWrite
@@ -60,7 +60,6 @@ class MilvusStore:
         self.analyzer = analyzer
         self.embeddings = embeddings
         self.identity = identity
-        quiet_jieba()
         self.client = connect(uri, token)
         self.lite = not is_server(uri)
         self.fusion = fusion
@@ -228,8 +227,9 @@ class MilvusStore:
         if self.fusion == "client":
             return self._fused_here(query, depth, where, keyword, (dense_weight, keyword_weight))[:k]
         dense = self._dense_request(query, depth, where)
-        rows = self.client.hybrid_search(self._names[0], [_ann(dense), _ann(keyword)], self._ranker(dense_weight, keyword_weight),
-                                         limit=k, output_fields=schema.CHUNK_FIELDS)
+        ranker = self._ranker(dense_weight, keyword_weight)
+        rows = self.client.hybrid_search(self._names[0], [_ann(dense), _ann(keyword)], ranker, limit=k,
+                                         output_fields=schema.CHUNK_FIELDS)
         return _scored(rows[0])
 
     def _fused_here(self, query: str, depth: int, where: dict | None, keyword: dict,

@@ -10,7 +10,7 @@ from vectorstore.errors import ConfigError
 
 class _NoSessionTimestamp(logging.Filter):
     """Milvus Lite gives a query iterator no session timestamp; pymilvus then takes the
-    client's clock (right for an engine in this process) and warns on every scan."""
+    client's clock (right for an engine on this machine) and warns on every scan."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "mvccTs" not in record.getMessage()
@@ -20,15 +20,6 @@ def _quiet_lite_iterators() -> None:
     iterator_log = logging.getLogger("pymilvus.client.iterator.query_iterator")
     if not any(isinstance(existing, _NoSessionTimestamp) for existing in iterator_log.filters):
         iterator_log.addFilter(_NoSessionTimestamp())
-
-
-def quiet_jieba() -> None:
-    """pymilvus may import the global jieba, which would print its start-up lines."""
-    try:
-        import jieba
-    except ImportError:  # pragma: no cover - a Milvus server needs no jieba here
-        return
-    jieba.setLogLevel(logging.WARNING)
 
 
 def is_server(uri: str) -> bool:

@@ -199,6 +199,18 @@ def test_exact_phrases_chunks_and_similarities(store, store_ingestor, seed_dir, 
     assert set(similar) == set(ids) and all(-1.0 <= value <= 1.0001 for value in similar.values())
 
 
+def test_chroma_searches_its_graph_wide_new_or_old(settings):
+    """New Chroma indexes explore SEARCH_EF HNSW candidates; one built with Chroma's default is widened on open."""
+    from assistant import factory
+    from vectorstore.stores.chroma import SEARCH_EF
+
+    store = factory.build_index(settings, embeddings=BigramEmbeddings())
+    assert store._chunks.configuration["hnsw"]["ef_search"] == SEARCH_EF
+    store._chunks.modify(configuration={"hnsw": {"ef_search": 100}})  # as Chroma's default built it
+    reopened = factory.build_index(settings, embeddings=BigramEmbeddings())
+    assert reopened._chunks.configuration["hnsw"]["ef_search"] == SEARCH_EF
+
+
 @pytest.fixture
 def chroma_and_milvus(settings, seed_dir, tmp_path):
     """The seeds in both stores; Milvus with the analyzer a test asks for (``tokens`` by default)."""

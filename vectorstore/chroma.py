@@ -99,6 +99,14 @@ except ImportError:  # pragma: no cover
     _Base = object
 
 
+def registered() -> None:
+    """Let Chroma read back the collections' stored configuration, which names our function."""
+    from chromadb.utils.embedding_functions import known_embedding_functions, register_embedding_function
+
+    if ChromaEmbeddingFunction.name() not in known_embedding_functions:
+        register_embedding_function(ChromaEmbeddingFunction)
+
+
 class ChromaEmbeddingFunction(_Base):
     """Adapts a langchain ``Embeddings`` to Chroma (documents and queries prefixed apart)."""
 

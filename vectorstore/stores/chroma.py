@@ -36,6 +36,10 @@ from vectorstore.stores.protocol import IndexIdentity, ScoredChunk, SpeechWrite
 from vectorstore.types import Chunk
 
 log = logging.getLogger(__name__)
+# HNSW candidates a dense search explores. Chroma's default, 100, found on average 0.94 of the exact
+# top 10 for the eval questions over the 8108-chunk scale index (none for one); 1000 finds 0.998,
+# still ~3 ms a search (measured with the Milvus store comparison, README 「存储」).
+SEARCH_EF = 1000
 _GET_PAGE = 5000
 
 
@@ -67,16 +71,24 @@ class ChromaStore:
 
     # -- opening -----------------------------------------------------------
     def _open_collection(self, name: str):
-        from vectorstore.chroma import ChromaEmbeddingFunction
+        from vectorstore.chroma import ChromaEmbeddingFunction, registered
 
         function = ChromaEmbeddingFunction(self.embeddings)
+        registered()
         existing = {c.name if hasattr(c, "name") else c for c in self.client.list_collections()}
         if name in existing:
             collection = self.client.get_collection(name, embedding_function=function)
             self._check_identity(name, collection.metadata or {})
+            self._search_wide(collection)
             return collection
-        return self.client.create_collection(name, metadata=self.identity.as_metadata(),
-                                             embedding_function=function)
+        return self.client.create_collection(name, metadata=self.identity.as_metadata(), embedding_function=function,
+                                             configuration={"hnsw": {"ef_search": SEARCH_EF}})
+
+    def _search_wide(self, collection) -> None:
+        """Give an index built with Chroma's default ef_search ours (a setting: nothing is rebuilt)."""
+        hnsw = (collection.configuration or {}).get("hnsw") or {}
+        if (hnsw.get("ef_search") or 0) < SEARCH_EF and not self.read_only:
+            collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
 
     def _check_identity(self, name: str, metadata: dict) -> None:
         self.identity.check(name, metadata)

@@ -45,8 +45,8 @@ def analyzer_params(analyzer: str = "jieba") -> dict:
     (:func:`spelt_tokens`), which the standard tokenizer keeps whole."""
     if analyzer == "tokens":
         return {"tokenizer": "standard"}
-    # jieba's defaults are search mode with HMM; a dictionary of our own needs Milvus 2.5.11+
-    # (Milvus Lite 2.5 takes the tokenizer by name only)
+    # jieba's defaults are search mode with HMM; the object form with a dictionary of our own is
+    # refused by Milvus Lite 2.5 ("tokenizer name should be string"), so it is only used when needed
     jieba = {"type": "jieba", "dict": ["_default_", *USER_WORDS]} if USER_WORDS else "jieba"
     return {"tokenizer": jieba,
             "filter": [{"type": "stop", "stop_words": sorted(STOP_WORDS) + list(PUNCTUATION)}]}

@@ -40,9 +40,13 @@ def verbatim(assistant, answer) -> bool:
                for c in answer.citations)
 
 
-def test_summary_lists_the_top_level_parts(assistant):
-    answer = assistant.ask("王建国在冬春农田水利建设动员大会上的讲话主要讲了哪几个方面？")
-    assert answer.grounded and answer.intent == "summary" and answer.scope == ("水利讲话.txt",)
+@pytest.mark.parametrize("question, intent", [
+    ("王建国在冬春农田水利建设动员大会上的讲话主要讲了哪几个方面？", "summary"),
+    ("冬春农田水利建设动员大会的讲话分了哪几个部分？", "outline"),  # no part named: the whole speech's parts
+])
+def test_the_top_level_parts_of_a_named_speech(assistant, question, intent):
+    answer = assistant.ask(question)
+    assert answer.grounded and answer.intent == intent and answer.scope == ("水利讲话.txt",)
     for heading in ("统一思想", "突出重点", "强化保障"):
         assert heading in answer.text
     assert len(answer.citations) == 3 and verbatim(assistant, answer)
@@ -107,14 +111,6 @@ def test_an_answer_to_a_question_naming_no_speech_names_its_speech(assistant):
 def test_search_ranks_through_the_same_scope(assistant):
     hits = assistant.search("王建国讲话里关于资金投入的要求", k=3)
     assert hits and all(hit.speech_id == "水利讲话.txt" for hit in hits)
-
-
-def test_the_parts_of_the_whole_speech_when_no_part_is_named(assistant):
-    answer = assistant.ask("冬春农田水利建设动员大会的讲话分了哪几个部分？")
-    assert answer.grounded and answer.intent == "outline"
-    for heading in ("统一思想", "突出重点", "强化保障"):
-        assert heading in answer.text
-    assert verbatim(assistant, answer)
 
 
 def test_a_quoted_heading_of_one_part_names_that_part_not_its_list(assistant):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from platformdirs import user_cache_dir, user_data_dir
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from assistant.answering.answerer import ANSWER_BACKENDS
 from vectorstore.chunking import DEFAULT_MAX_CHARS
@@ -135,11 +135,25 @@ class Settings(BaseSettings):
         default=[],
         description="Web origins allowed to call the API from a browser page (CORS), e.g. `[\"https://intranet.example\"]`; empty = none.",
     )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Host names besides 127.0.0.1, localhost, [::1] and the address `serve` is bound to that the server answers to (the Host header: a guard against DNS rebinding), comma-separated or a JSON list; `.example.org` also allows its subdomains, `*` any name. Needed behind a reverse proxy or when reached by a machine name.",
+    )
     max_request_kb: int = Field(default=256, ge=1, description="Largest JSON request body the HTTP API accepts, in KB.")
     upload_dir: Path | None = Field(
         default=None,
         description="Where files uploaded through the web UI or the HTTP API are kept and indexed from; unset = `uploads` beside index_dir.",
     )
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _names_list(cls, value):
+        """``a.example,b.example`` or ``["a.example"]`` from the environment."""
+        if isinstance(value, str):
+            import json
+
+            return json.loads(value) if value.lstrip().startswith("[") else [name.strip() for name in value.split(",") if name.strip()]
+        return value
 
     @property
     def keyword_dir(self) -> Path:

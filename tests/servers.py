@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 POLICYQA = Path(sys.executable).parent / "policyqa"
+LOCAL = "http://127.0.0.1"  # what test clients address: the server answers only to the names it is reached by
 
 
 def free_port() -> int:

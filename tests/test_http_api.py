@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from assistant import factory
 from tests.fakes import BigramEmbeddings
+from tests.servers import LOCAL
 
 WUPI = ["硬着头皮", "厚着脸皮", "磨破嘴皮", "饿着肚皮", "踏破脚皮"]
 SIQIAN = ["千言万语", "千里迢迢", "千方百计", "千辛万苦"]
@@ -31,7 +32,7 @@ def assistant(tmp_path_factory):
 def client(assistant):
     from assistant.web.server import create_api
 
-    with TestClient(create_api(assistant, assistant.settings)) as test_client:
+    with TestClient(create_api(assistant, assistant.settings), base_url=LOCAL) as test_client:
         yield test_client
 
 
@@ -142,7 +143,7 @@ def test_openai_chat_completion_answers_with_citations(client):
 def test_openai_client_streams_through_the_server(client):
     from openai import OpenAI
 
-    openai = OpenAI(base_url="http://testserver/v1", api_key="unused", http_client=client)
+    openai = OpenAI(base_url=f"{LOCAL}/v1", api_key="unused", http_client=client)
     stream = openai.chat.completions.create(model="policy-qa", stream=True,
                                             messages=[{"role": "user", "content": "什么是五皮精神？"}])
     chunks = list(stream)
@@ -162,7 +163,7 @@ def test_token_guards_api_and_v1_but_not_health(assistant):
     from assistant.web.server import create_api
 
     settings = assistant.settings.model_copy(update={"api_token": "s3cret"})
-    with TestClient(create_api(assistant, settings)) as guarded:
+    with TestClient(create_api(assistant, settings), base_url=LOCAL) as guarded:
         assert guarded.get("/api/speeches").status_code == 401
         assert guarded.get("/api/speeches", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert guarded.get("/api/speeches", headers={"Authorization": "Bearer s3cret"}).status_code == 200
@@ -180,7 +181,7 @@ def test_openapi_docs_list_every_endpoint(client):
 def test_the_chat_page_is_mounted_at_root(assistant):
     from assistant.web.server import create_app
 
-    with TestClient(create_app(assistant, assistant.settings)) as app_client:
+    with TestClient(create_app(assistant, assistant.settings), base_url=LOCAL) as app_client:
         page = app_client.get("/")
         assert page.status_code == 200 and "policy-qa" in page.text
         assert app_client.get("/healthz").json()["status"] == "ok"

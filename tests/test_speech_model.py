@@ -16,6 +16,7 @@ from vectorstore.records import record_from_metadata, record_metadata
 from vectorstore.speech import SpeechMeta
 from vectorstore.speeches import speeches_from_document
 from vectorstore.types import RawDocument
+from tests.servers import LOCAL
 
 COMPILATION = "004_30715ac9391e336e.txt"
 FOURTH = f"{COMPILATION}#4"
@@ -150,7 +151,7 @@ def assistant(tmp_path_factory):
 def client(assistant):
     from assistant.web.server import create_api
 
-    with TestClient(create_api(assistant, assistant.settings)) as test_client:
+    with TestClient(create_api(assistant, assistant.settings), base_url=LOCAL) as test_client:
         yield test_client
 
 

@@ -1,12 +1,14 @@
-"""Request guards in front of the app: cross-site requests, JSON content type, body size limits.
+"""Request guards in front of the app: the Host name, cross-site requests, JSON content type, body size limits.
 
 The token gate is in :mod:`assistant.web.auth`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
@@ -16,6 +18,63 @@ from assistant.web.errors import error_body
 
 log = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})
+
+
+class AllowedHosts:
+    """Answers only requests addressed to a name this server is reached by (DNS rebinding).
+
+    A page of ``http://evil.test:PORT`` whose name the attacker points at 127.0.0.1 is, to the
+    browser, same-origin with itself; only the ``Host`` header tells such requests apart. Accepted:
+    the loopback names (and ``*.localhost``, which browsers resolve themselves), the address the
+    server is bound to, any IP address when it is bound to every interface (an IP literal cannot
+    be rebound), and ``POLICYQA_ALLOWED_HOSTS`` (names, ``.example.org`` for its subdomains, ``*``).
+    Everything else gets 400, on every route and on websockets.
+    """
+
+    def __init__(self, app: ASGIApp, bound: str, allowed: Iterable[str] = ()):
+        self.app = app
+        self.bound = host_name(bound) or ""
+        self.allowed = {name.strip().lower().rstrip(".") for name in allowed if name.strip()}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        name = host_name(Headers(scope=scope).get("host", ""))
+        if name is not None and self.accepts(name):
+            return await self.app(scope, receive, send)
+        log.warning("refused a request for host %r (%s %s)", name, scope.get("method", "websocket"), scope["path"])
+        if scope["type"] == "websocket":
+            return await send({"type": "websocket.close", "code": 1008})
+        await send_error(send, 400, "host_not_allowed", f"this server does not answer to the host name {name!r}; "
+                         "if that is how it is reached, list it in POLICYQA_ALLOWED_HOSTS (e.g. "
+                         "POLICYQA_ALLOWED_HOSTS=qa.example.org) and restart")
+
+    def accepts(self, name: str) -> bool:
+        if name in LOOPBACK_NAMES or name.endswith(".localhost") or name == self.bound or "*" in self.allowed:
+            return True
+        if self.bound in ANY_ADDRESS and is_ip_address(name):
+            return True
+        return name in self.allowed or any(entry.startswith(".") and (name.endswith(entry) or name == entry[1:])
+                                           for entry in self.allowed)
+
+
+def host_name(host: str) -> str | None:
+    """``evil.test:80`` → ``evil.test``, ``[::1]:7860`` → ``::1``; None for what is not a host."""
+    try:
+        name = urlsplit("//" + host.strip()).hostname if host.strip() else None
+    except ValueError:
+        return None
+    return name.rstrip(".") if name else None
+
+
+def is_ip_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 class SameOrigin:

@@ -1,7 +1,7 @@
 """One process, one port: the HTTP API, the OpenAI-compatible API and the Gradio chat at ``/``.
 
-Every request passes, outermost first: CORS (off unless POLICYQA_CORS_ORIGINS), the
-cross-site check, the token gate (with POLICYQA_API_TOKEN), the JSON content-type check
+Every request passes, outermost first: the Host check (DNS rebinding), CORS (off unless
+POLICYQA_CORS_ORIGINS), the cross-site check, the token gate (with POLICYQA_API_TOKEN), the JSON content-type check
 and the body size limits; then the routes.
 """
 
@@ -17,7 +17,7 @@ from starlette.routing import Match
 
 from assistant.web.auth import TokenGate, add_login_routes, warn_if_exposed
 from assistant.web.errors import error_response, install_error_handlers
-from assistant.web.guards import BodyLimit, JsonOnly, SameOrigin
+from assistant.web.guards import AllowedHosts, BodyLimit, JsonOnly, SameOrigin
 from assistant.web.http_api import JSON_PATHS, api_router
 from assistant.web.openai_api import OPENAI_JSON_PATHS, openai_router
 
@@ -97,6 +97,7 @@ def add_guards(app: FastAPI, settings) -> None:
     # Always present, so Gradio's own CORS middleware (which approves any localhost origin) stands aside.
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                        allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(AllowedHosts, bound=settings.host, allowed=settings.allowed_hosts)
 
 
 def create_app(assistant, settings) -> FastAPI:
@@ -125,10 +126,11 @@ def serve(settings, host: str | None = None, port: int | None = None) -> None:
 
     from assistant.factory import build_assistant
 
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     assistant = build_assistant(settings)
     app = create_app(assistant, settings)
     threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
-    host, port = host or settings.host, port or settings.port
+    host, port = settings.host, settings.port
     warn_if_exposed(host, settings.api_token)
     log.info("serving on http://%s:%d  (chat: /, API docs: /docs)", host, port)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from assistant import cli, factory
 from tests.conftest import DATA_DIR
 from tests.fakes import BigramEmbeddings
+from tests.servers import LOCAL
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,7 @@ def client(tmp_path_factory):
 
     settings = load_settings(index_dir=tmp_path_factory.mktemp("bad") / "index", data_dir=DATA_DIR)
     app = create_app(factory.build_assistant(settings, embeddings=BigramEmbeddings()), settings)
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url=LOCAL) as test_client:
         yield test_client
 
 

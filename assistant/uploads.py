@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vectorstore.errors import InputError
-from vectorstore.limits import DEFAULT_MAX_TEXT_CHARS
+from vectorstore.runtime.limits import DEFAULT_MAX_TEXT_CHARS
 from vectorstore.readers import SUPPORTED_SUFFIXES, ReadLimits, accepted, check_file
 
 MAX_NAME_BYTES = 200  # file systems take 255 bytes; room for the .part of a write

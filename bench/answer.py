@@ -23,7 +23,7 @@ log = logging.getLogger("bench.answer")
 
 
 def percentiles(seconds: list[float]) -> str:
-    from assistant.evaluation import percentile
+    from assistant.evaluation.metrics import percentile
 
     return f"p50 {1000 * percentile(seconds, 50):.0f} ms, p95 {1000 * percentile(seconds, 95):.0f} ms"
 
@@ -39,7 +39,7 @@ def timed(function, items) -> list[float]:
 
 def bench_ours(embeddings, questions, with_distractors: bool) -> None:
     from assistant import factory
-    from assistant.evaluation import retrieval_scores
+    from assistant.evaluation.metrics import retrieval_scores
 
     settings = temporary_settings(llm="extractive")
     index = factory.build_index(settings, embeddings=embeddings)
@@ -58,7 +58,7 @@ def bench_ours(embeddings, questions, with_distractors: bool) -> None:
 
 def raw_texts(with_distractors: bool) -> list[tuple[str, str]]:
     """(source, text) of the files as they are: no cleaning, no speech splitting."""
-    from vectorstore.loaders import load_file
+    from vectorstore.readers import load_file
 
     paths = sorted(SEEDS.glob("*.txt")) + ([SCALE_CORPUS] if with_distractors else [])
     return [(document.source, document.text) for path in paths for document in load_file(path)]
@@ -70,8 +70,8 @@ def bench_tutorial(embeddings, questions, with_distractors: bool) -> None:
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from assistant.evaluation import retrieval_scores
-    from vectorstore.chroma import chroma_settings
+    from assistant.evaluation.metrics import retrieval_scores
+    from vectorstore.stores.chroma_client import chroma_settings
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
     texts, metadatas = [], []
@@ -128,7 +128,7 @@ def main() -> None:
     if not require(QUESTIONS):
         return
     from assistant import factory
-    from assistant.evaluation import load_questions
+    from assistant.evaluation.metrics import load_questions
 
     questions = load_questions(QUESTIONS)
     embeddings = factory.build_embeddings(temporary_settings())

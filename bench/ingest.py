@@ -43,7 +43,7 @@ def _runtime_settings(runtime: str | None):
 
 def bench_ingest(paths, label: str, runtime: str | None = None) -> dict:
     from assistant import factory
-    from vectorstore.store import directory_size
+    from vectorstore.stores import directory_size
 
     settings = _runtime_settings(runtime)
     index = factory.build_index(settings)

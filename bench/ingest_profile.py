@@ -14,12 +14,13 @@ import numpy as np
 
 # (stage, path fragments of the functions whose own time counts for it), first match wins.
 STAGES = (
-    ("reading (readers, decoding)", ("vectorstore/readers", "vectorstore/loaders", "charset_normalizer", "json/")),
-    ("cleaning + splitting", ("vectorstore/cleaning", "vectorstore/splitting", "vectorstore/speeches")),
-    ("metadata + outline", ("vectorstore/metadata", "vectorstore/outline", "vectorstore/places", "vectorstore/speech.py")),
-    ("chunking", ("vectorstore/chunking",)),
-    ("keyword index (jieba, BM25)", ("vectorstore/keyword", "jieba", "bm25s", "scipy")),
-    ("Chroma writes", ("chromadb", "builtins.Bindings", "sqlite3", "hnswlib", "vectorstore/chroma", "vectorstore/stores", "vectorstore/store.py")),
+    ("reading (readers, decoding)", ("vectorstore/readers", "charset_normalizer", "json/")),
+    ("cleaning + splitting", ("vectorstore/speech/cleaning", "vectorstore/speech/splitting", "vectorstore/speech/speeches")),
+    ("metadata + outline", ("vectorstore/speech/metadata", "vectorstore/speech/outline", "vectorstore/speech/places",
+                            "vectorstore/speech/model.py")),
+    ("chunking", ("vectorstore/speech/chunking",)),
+    ("keyword index (jieba, BM25)", ("vectorstore/stores/keyword_index", "vectorstore/text/tokens", "jieba", "bm25s", "scipy")),
+    ("Chroma writes", ("chromadb", "builtins.Bindings", "sqlite3", "hnswlib", "vectorstore/stores")),
     ("embedding (zero-cost fake)", ("bench/ingest_profile",)),
     ("regex / str builtins", ("re/", "<built-in method _sre", "method 'sub'", "method 'finditer'", "method 'split'")),
 )

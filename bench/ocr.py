@@ -160,7 +160,7 @@ def read_scans(scans: list[tuple[Path, Scan]], engine: str = "auto") -> None:
 # -- retrieval ---------------------------------------------------------------
 def questions_for(suffix: str) -> list:
     """The fixed seed questions, their evidence pointed at the copies with ``suffix`` (.txt: the originals)."""
-    from assistant.evaluation import load_questions
+    from assistant.evaluation.metrics import load_questions
 
     found = []
     for path in (QUESTIONS, STRUCTURE_QUESTIONS):
@@ -182,7 +182,7 @@ def retrieval(paths: list[Path], suffix: str, embeddings, overrides: dict) -> di
     in the quote itself), which measures whether retrieval found the passage.
     """
     from assistant import factory
-    from assistant.evaluation import retrieval_scores
+    from assistant.evaluation.metrics import retrieval_scores
 
     settings = temporary_settings(max_file_mb=1024, **overrides)  # a 300 dpi scan of seed 004 is 27 MB
     index = factory.build_index(settings, embeddings=embeddings)

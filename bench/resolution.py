@@ -41,9 +41,9 @@ def build_index(index_dir: str | None):
 def timings(index) -> list[tuple[float, int]]:
     """(ms to resolve a follow-up, turns of history) for every turn after the first, as a chat client
     sends them: the earlier turns were resolved by the earlier requests, the new one is seen first."""
-    from assistant.understanding.conversation import ConversationResolver
+    from assistant.conversation.resolver import ConversationResolver
     from assistant.understanding.service import Understanding
-    from vectorstore.keyword import segment
+    from vectorstore.text.tokens import segment
 
     lines = CONVERSATIONS.read_text(encoding="utf-8").splitlines()
     warm = ConversationResolver(Understanding(index))  # first calls load jieba and open the phrase index

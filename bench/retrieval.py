@@ -18,7 +18,7 @@ MODES = ("dense", "keyword", "hybrid")
 
 def evaluate(settings, embeddings, questions, with_distractors: bool) -> dict[str, dict]:
     from assistant import factory
-    from assistant.evaluation import retrieval_scores
+    from assistant.evaluation.metrics import retrieval_scores
 
     index = factory.build_index(settings, embeddings=embeddings)
     paths = [SEEDS] + ([SCALE_CORPUS] if with_distractors else [])
@@ -41,7 +41,7 @@ def main() -> None:
     if not require(QUESTIONS) or (args.distractors and not require(SCALE_CORPUS)):
         return
     from assistant import factory
-    from assistant.evaluation import load_questions
+    from assistant.evaluation.metrics import load_questions
 
     questions = load_questions(QUESTIONS)
     embeddings = factory.build_embeddings(temporary_settings())

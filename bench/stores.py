@@ -91,7 +91,7 @@ def build(store: str, embeddings, paths: list[Path], analyzer: str = "tokens") -
 
 def measure(settings, index, question_sets: dict[str, list], rounds: int) -> dict:
     from assistant import factory
-    from assistant.evaluation import retrieval_scores
+    from assistant.evaluation.metrics import retrieval_scores
 
     searcher = factory.build_searcher(index, settings)
     timings: list[float] = []
@@ -113,8 +113,8 @@ def measure(settings, index, question_sets: dict[str, list], rounds: int) -> dic
 
 def run(args) -> list[dict]:
     from assistant import factory
-    from assistant.evaluation import load_questions
-    from vectorstore.store import directory_size
+    from assistant.evaluation.metrics import load_questions
+    from vectorstore.stores import directory_size
 
     question_sets = {"dev": load_questions(QUESTIONS)}
     if SCALE_QUESTIONS.exists() and args.scale_records != 0:

@@ -1,6 +1,6 @@
 """Fakes that mean something, for the slow parts only.
 
-``BigramEmbeddings`` (vectorstore/hashing.py) hashes character bigrams into a
+``BigramEmbeddings`` (vectorstore/embedding/hashing.py) hashes character bigrams into a
 fixed-size vector, so texts sharing words get similar vectors: related text
 ranks higher, which is what retrieval tests need, at no model cost. The same
 embedder serves subprocess tests as ``POLICYQA_EMBEDDING_MODEL=hashing``.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vectorstore.hashing import BigramEmbeddings
+from vectorstore.embedding.hashing import BigramEmbeddings
 
 __all__ = ["BigramEmbeddings", "assistant_with"]
 

@@ -14,7 +14,7 @@ import pytest
 
 from vectorstore.errors import InputError, PolicyQAError
 from vectorstore.readers import load_file
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 REAL_JSONL = Path("/work/shared/corpus/scale/policy_texts_public.jsonl")
 

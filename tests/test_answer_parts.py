@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import Evidence, cite_generated, make_citation
-from assistant.evaluation import Evidence as Gold, Question, below_thresholds, supports, term_coverage
-from assistant.followup import is_follow_up, rewrite_by_rules
-from assistant.retrieval import quoted_terms
-from assistant.sentences import Sentence, overlap, split_sentences
-from vectorstore.types import Passage
+from assistant.retrieval.evidence import Evidence
+from assistant.answering.citations import cite_generated, make_citation
+from assistant.evaluation.metrics import Evidence as Gold, Question, below_thresholds, supports, term_coverage
+from assistant.conversation.rules import is_follow_up, rewrite_by_rules
+from assistant.understanding.question import quoted_terms
+from vectorstore.text.sentences import Sentence, overlap, split_sentences
+from vectorstore.speech.types import Passage
 
 SPEECH = "开场白。\n一、要发扬“四千精神”。千言万语、千里迢迢、千方百计、千辛万苦！\n二、其他内容；再说一句"
 

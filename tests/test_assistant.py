@@ -75,7 +75,7 @@ def test_markdown_export_holds_quotes_and_sources(assistant):
 # -- generative backend with a scripted chat model -------------------------------
 def generative(assistant, *replies):
     from assistant.core import Assistant
-    from assistant.generative import GenerativeAnswerer
+    from assistant.answering.backends.generative import GenerativeAnswerer
 
     llm = fake_llm(*replies)
     return Assistant(assistant.settings, assistant.index, assistant.searcher, assistant.retriever,

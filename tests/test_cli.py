@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from assistant import cli, factory
+from assistant import factory
+from assistant.faces import cli
 from tests.conftest import DATA_DIR
 from tests.fakes import BigramEmbeddings
 

@@ -60,7 +60,7 @@ def test_another_speech_excludes_the_one_just_used(assistant):
 
 
 def test_the_words_pointing_elsewhere_leave_the_standalone_question():
-    from assistant.understanding.conversation import _ANOTHER_WORDS, _THERE
+    from assistant.conversation.resolver import _ANOTHER_WORDS, _THERE
 
     asked = "另一篇讲话也讲到了禁烧，那里是怎么说的？"
     assert _THERE.sub("", _ANOTHER_WORDS.sub("", asked)).strip("，, ") == "讲到了禁烧，是怎么说的？"
@@ -84,7 +84,7 @@ def test_a_part_of_the_last_answer_named_by_its_words_is_asked_in_its_speech(ass
 
 
 def test_a_year_put_in_place_of_the_last_one():
-    from assistant.followup import rewrite_by_rules
+    from assistant.conversation.rules import rewrite_by_rules
 
     history = [{"role": "user", "content": "2017年政府工作报告把赤字率定在多少？"}]
     assert rewrite_by_rules("那2016年呢？", history) == "2016年政府工作报告把赤字率定在多少？"

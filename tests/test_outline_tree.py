@@ -8,11 +8,11 @@ from functools import lru_cache
 import pytest
 
 from tests.conftest import REPO, SCALE_CORPUS, SEED_FILES, SHARED
-from vectorstore.outline import heading_kind, heading_ordinal, inline_runs, numeral_value
-from vectorstore.outline_tree import WEAK_KINDS, build_outline
-from vectorstore.speech import Outline, OutlineNode
-from vectorstore.speeches import speeches_from_document
-from vectorstore.types import RawDocument
+from vectorstore.speech.outline import heading_kind, heading_ordinal, inline_runs, numeral_value
+from vectorstore.speech.outline_tree import WEAK_KINDS, build_outline
+from vectorstore.speech.model import Outline, OutlineNode
+from vectorstore.speech.speeches import speeches_from_document
+from vectorstore.speech.types import RawDocument
 
 FIXTURES = REPO / "tests" / "data" / "outlines"
 SCALE_SAMPLE = ("spr-gwr-0000", "spr-gwr-0031", "spr-gwr-0050", "spr-gwr-0070", "spr-cpc_congress_report-0082",
@@ -27,7 +27,7 @@ def seed_speeches() -> dict:
 
 @lru_cache(maxsize=1)
 def scale_speeches() -> dict:
-    from vectorstore.loaders import load_file
+    from vectorstore.readers import load_file
 
     wanted = {f"{SCALE_CORPUS.name}#{record_id}" for record_id in SCALE_SAMPLE}
     documents = [d for d in load_file(SCALE_CORPUS, max_chars=10**8) if d.source in wanted]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.pipeline import question_parts
-from assistant.synonyms import held_aliases
+from assistant.understanding.lexicon.thesaurus import held_aliases
 from tests.fakes import assistant_with
 
 REPORT = """2030年青山市政府工作报告
@@ -111,7 +111,7 @@ def test_a_form_no_passage_read_states_is_looked_for_in_the_named_speech(tmp_pat
 def test_the_theme_of_the_one_speech_read_weighs_less():
     from types import SimpleNamespace
 
-    from assistant.extractive import theme_discounted
+    from assistant.answering.picker.extractive import theme_discounted
 
     def evidence(speech, n, text):
         return SimpleNamespace(passage=SimpleNamespace(speech_id=speech, chunk_id=f"{speech}:{n}", text=text))

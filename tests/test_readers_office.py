@@ -78,7 +78,7 @@ def test_old_word_read_exactly(tmp_path, name):
 def test_old_word_is_cleaned_and_outlined_like_docx(tmp_path):
     from docx import Document
 
-    from vectorstore.speeches import speeches_from_document
+    from vectorstore.speech.speeches import speeches_from_document
 
     require_antiword()
     word = Document()

@@ -201,7 +201,7 @@ def test_jsonl_good_and_bad_lines(tmp_path, caplog):
         jsonl_line(id=8, text="数字编号"),
     ]
     path = write(tmp_path, "speeches.jsonl", "\n".join(lines) + "\n")
-    with caplog.at_level(logging.WARNING, logger="vectorstore.loaders"):
+    with caplog.at_level(logging.WARNING, logger="vectorstore.readers"):
         docs = load_file(path)
     assert [d.source for d in docs] == ["speeches.jsonl#spr-1", "speeches.jsonl#L5", "speeches.jsonl#8"]
     assert docs[0].meta == {"id": "spr-1", "title": "报告一", "date": "2025", "region": "全国", "speaker": "李强"}

@@ -8,14 +8,15 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant import cli, factory
+from assistant import factory
+from assistant.faces import cli
 from tests.conftest import DATA_DIR, SEED_FILES
 from tests.fakes import BigramEmbeddings
 from vectorstore.errors import IndexMismatchError
-from vectorstore.records import record_from_metadata, record_metadata
-from vectorstore.speech import SpeechMeta
-from vectorstore.speeches import speeches_from_document
-from vectorstore.types import RawDocument
+from vectorstore.speech.records import record_from_metadata, record_metadata
+from vectorstore.speech.model import SpeechMeta
+from vectorstore.speech.speeches import speeches_from_document
+from vectorstore.speech.types import RawDocument
 from tests.servers import LOCAL
 
 COMPILATION = "004_30715ac9391e336e.txt"
@@ -63,7 +64,7 @@ def test_speech_meta_dict_round_trip():
 
 # -- the index ------------------------------------------------------------------
 def test_record_codec_is_chroma_scalars_and_round_trips():
-    from vectorstore.records import SpeechRecord
+    from vectorstore.speech.records import SpeechRecord
 
     speech = seed_speeches()[FOURTH]
     record = SpeechRecord(id=speech.id, file=COMPILATION, path="/x", hash="h", text_hash="t", chunk_count=3,
@@ -88,8 +89,8 @@ def test_meta_and_outline_come_back_from_the_index_unchanged(settings, index, in
 
 
 def test_an_index_of_the_older_format_asks_for_a_rebuild(settings):
-    from vectorstore.chroma import ChromaEmbeddingFunction, make_client
-    from vectorstore.store import IndexIdentity
+    from vectorstore.stores.chroma_client import ChromaEmbeddingFunction, make_client
+    from vectorstore.stores.protocol import IndexIdentity
 
     client = make_client(settings.index_dir, None, None, False)
     embeddings = BigramEmbeddings()
@@ -131,7 +132,7 @@ def test_cli_outline_of_a_compilation_speech(run):
     outline = json.loads(out)
     assert code == 0 and outline["speech"]["id"] == FOURTH and outline["part"] == 4
     from tests.test_outline_tree import shape
-    from vectorstore.speech import OutlineNode
+    from vectorstore.speech.model import OutlineNode
 
     nodes = [OutlineNode.from_dict(node) for node in outline["nodes"]]
     assert shape(nodes) == fixture_tree("004_30715ac9391e336e-4")
@@ -149,7 +150,7 @@ def assistant(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(assistant):
-    from assistant.web.server import create_api
+    from assistant.faces.web.server import create_api
 
     with TestClient(create_api(assistant, assistant.settings), base_url=LOCAL) as test_client:
         yield test_client
@@ -185,7 +186,7 @@ def test_http_outline_of_an_unknown_speech_is_404(client):
 
 def test_ui_outline_is_collapsible_and_escaped():
     from assistant.types import OutlineNodeInfo, SpeechInfo, SpeechOutline
-    from assistant.web.ui import outline_html
+    from assistant.faces.web.ui import outline_html
 
     child = OutlineNodeInfo(level=2, kind="一是", ordinal=1, heading="一是<b>加强</b>", heading_start=9,
                             heading_end=19, start=9, end=30, inline=True)
@@ -200,7 +201,7 @@ def test_ui_outline_is_collapsible_and_escaped():
 
 
 def test_ui_outline_handlers(assistant):
-    from assistant.web.ui import Handlers
+    from assistant.faces.web.ui import Handlers
 
     handlers = Handlers(assistant)
     assert handlers.outline(None) == ""

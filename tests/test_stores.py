@@ -169,8 +169,8 @@ def test_filters_in_every_mode(store, store_ingestor, seed_dir):
 
 
 def test_search_gives_exact_spans_and_the_slogan_first(store, store_ingestor, seed_dir):
-    from vectorstore.loaders import load_file
-    from vectorstore.speeches import speeches_from_document
+    from vectorstore.readers import load_file
+    from vectorstore.speech.speeches import speeches_from_document
 
     store_ingestor.ingest([seed_dir], progress=False)
     texts = {s.id: s.text for path in sorted(seed_dir.iterdir())
@@ -325,7 +325,7 @@ def test_bad_milvus_settings_are_one_line_errors(settings, tmp_path):
 def test_milvus_index_info_names_the_store(tmp_path, seed_dir):
     env = {**os.environ, "POLICYQA_STORE": "milvus", "POLICYQA_MILVUS_URI": str(tmp_path / "pq.db"),
            "POLICYQA_INDEX_DIR": str(tmp_path / "index"), "POLICYQA_EMBEDDING_MODEL": "hashing"}
-    cli = [sys.executable, "-m", "assistant.cli"]
+    cli = [sys.executable, "-m", "assistant.faces.cli"]
     assert subprocess.run(cli + ["ingest", str(seed_dir)], env=env, cwd=REPO, capture_output=True).returncode == 0
     info = subprocess.run(cli + ["index", "info"], env=env, cwd=REPO, capture_output=True, text=True)
     assert "store: milvus" in info.stdout and "chunks: " in info.stdout, info.stderr[-1000:]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SEED_FILES
-from vectorstore.chunking import chunk_speech
-from vectorstore.cleaning import clean_text, is_boilerplate
-from vectorstore.metadata import extract_metadata, normalise_date
-from vectorstore.outline import heading_kind, outline_blocks, section_path
-from vectorstore.speeches import speeches_from_document
-from vectorstore.splitting import split_speeches
-from vectorstore.types import RawDocument
+from vectorstore.speech.chunking import chunk_speech
+from vectorstore.speech.cleaning import clean_text, is_boilerplate
+from vectorstore.speech.metadata import extract_metadata, normalise_date
+from vectorstore.speech.outline import heading_kind, outline_blocks, section_path
+from vectorstore.speech.speeches import speeches_from_document
+from vectorstore.speech.splitting import split_speeches
+from vectorstore.speech.types import RawDocument
 
 
 def seed_speeches():

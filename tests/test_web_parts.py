@@ -6,8 +6,8 @@ import pytest
 
 from assistant.types import Answer, Citation
 from assistant.uploads import Upload, check, safe_name, store
-from assistant.web.openai_api import ChatMessage, closing_text, question_and_history
-from assistant.web.render import answer_html, highlighted
+from assistant.faces.web.openai_api import ChatMessage, closing_text, question_and_history
+from assistant.faces.web.render import answer_html, highlighted
 from vectorstore.errors import InputError
 
 PASSAGE = "一是要统一思想。要发扬<五皮精神>。三是要抓落实。"

@@ -15,15 +15,17 @@ from typing import Iterable
 
 import numpy as np
 
-from vectorstore.chunking import chunk_speech
-from vectorstore.compute import ComputeGate
+from vectorstore.speech.chunking import chunk_speech
+from vectorstore.runtime.compute import ComputeGate
 from vectorstore.errors import InputError
-from vectorstore.file_keys import FileKeys, keyed
-from vectorstore.limits import DEFAULT_MAX_TEXT_CHARS
+from vectorstore.runtime.file_keys import FileKeys, keyed
+from vectorstore.runtime.limits import DEFAULT_MAX_TEXT_CHARS
 from vectorstore.readers import ReadLimits, discover, load_file
-from vectorstore.speeches import content_hash, speeches_from_document
-from vectorstore.store import SpeechIndex, SpeechRecord, indexed_text
-from vectorstore.types import Chunk, Speech
+from vectorstore.speech.speeches import content_hash, speeches_from_document
+from vectorstore.stores.chroma import ChromaStore as SpeechIndex
+from vectorstore.speech.records import SpeechRecord
+from vectorstore.stores.chunks import indexed_text
+from vectorstore.speech.types import Chunk, Speech
 
 log = logging.getLogger(__name__)
 _BATCH_CHUNKS = 256

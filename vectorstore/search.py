@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from vectorstore.records import SpeechRecord, date_number
+from vectorstore.speech.records import SpeechRecord, date_number
 from vectorstore.stores.fusion import RRF_K, reciprocal_rank_fusion
 from vectorstore.stores.protocol import ScoredChunk, SpeechStore
-from vectorstore.types import Passage
+from vectorstore.speech.types import Passage
 
 __all__ = ["SearchMode", "SearchFilters", "Searcher", "RRF_K", "reciprocal_rank_fusion", "spread_speeches",
            "to_passage"]

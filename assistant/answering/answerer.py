@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the settings read ANSWER_BACKENDS: keep this module light
-    from assistant.citations import Evidence
+    from assistant.retrieval.evidence import Evidence
     from assistant.types import Citation
 
 ANSWER_BACKENDS = ("extractive", "local", "openai")  # extractive: no model; local: llama.cpp; openai: any compatible endpoint

@@ -22,10 +22,10 @@ from assistant.answering.speech_view import SpeechView, text_between
 from assistant.types import REFUSAL, Citation
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import stated_count, without_ordinals
-from assistant.extractive import QUESTION_WORDS
-from assistant.sentences import Sentence, split_sentences
-from assistant.synonyms import held_aliases
-from vectorstore.keyword import STOP_WORDS, normalize, segment, tokenize
+from assistant.understanding.lexicon.asking import QUESTION_WORDS
+from vectorstore.text.sentences import Sentence, split_sentences
+from assistant.understanding.lexicon.thesaurus import held_aliases
+from vectorstore.text.tokens import STOP_WORDS, normalize, segment, tokenize
 
 MIN_HEADING_MATCH = 0.34  # share of the question's weighted words a part's heading and intro must hold
 COUNT_BONUS = 0.4  # the part has as many parts as the question says (「三点承诺」, 「7个抓」)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from assistant.answering.composers import Draft
 from assistant.answering.speech_view import SpeechView
-from assistant.citations import Evidence, make_citation
-from assistant.evaluation import normalise
-from assistant.retrieval import quoted_terms
-from assistant.sentences import Sentence, content_chars
+from assistant.retrieval.evidence import Evidence
+from assistant.answering.citations import make_citation
+from vectorstore.text.sentences import normalise
+from assistant.understanding.question import quoted_terms
+from vectorstore.text.sentences import Sentence, content_chars
 from assistant.types import Citation
 
 MAX_SPEECHES = 5

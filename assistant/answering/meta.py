@@ -7,9 +7,9 @@ import re
 
 from assistant.answering.composers import Draft, label
 from assistant.answering.speech_view import SpeechView
-from assistant.retrieval import quoted_terms
+from assistant.understanding.question import quoted_terms
 from assistant.types import REFUSAL, Citation
-from vectorstore.places import is_city, is_province, province_of
+from vectorstore.speech.places import is_city, is_province, province_of
 
 ASKS_SPEAKER = re.compile(r"(?:讲话人|讲话者|发言人)(?:是谁|是哪位|叫什么)|谁(?:讲|作|发表)的|出自哪位|哪位(?:领导|书记|县长|市长|省长)"
                           r"|姓甚名谁|叫什么名字|是谁(?:讲|作|发表)|谁的讲话|是谁$|是谁[？?]")

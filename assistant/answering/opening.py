@@ -14,9 +14,9 @@ import re
 import numpy as np
 
 from assistant.answering.speech_view import SpeechView
-from assistant.citations import Evidence
-from assistant.extractive import SIMILARITY_CHARS
-from assistant.sentences import Sentence, content_chars
+from assistant.retrieval.evidence import Evidence
+from assistant.answering.picker.extractive import SIMILARITY_CHARS
+from vectorstore.text.sentences import Sentence, content_chars
 
 POINTS_AT_OPENING = re.compile(r"开场|开头|开篇|一开始|开宗明义|讲话之初")
 ABOUT_THE_MEETING = re.compile(r"会前|会上(?:由谁|是谁|谁|有哪些|已经|还)|议程|召开|开会|开的|这次会|那次会|本次会|刚才|讲完后|之后还|闭幕|结束的|哪次会|什么会"

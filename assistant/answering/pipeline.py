@@ -16,8 +16,8 @@ from assistant.answering.constraints import unmet
 from assistant.answering.cross import with_sources_named
 from assistant.answering.meta import answered_by_metadata
 from assistant.answering.structured import QuotedPart, StructuredAnswers, joined
-from assistant.citations import Evidence
-from assistant.figures import asked_form, wants_number
+from assistant.retrieval.evidence import Evidence
+from assistant.understanding.lexicon.forms import asked_form, wants_number
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import cross_topic
 from assistant.understanding.service import Understanding, narrowed, preferred, search_text

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.citations import Evidence, make_citation
-from assistant.sentences import Sentence, split_sentences
+from assistant.retrieval.evidence import Evidence
+from assistant.answering.citations import make_citation
+from vectorstore.text.sentences import Sentence, split_sentences
 from assistant.types import Citation
-from vectorstore.types import Chunk, Passage
+from vectorstore.speech.types import Chunk, Passage
 
 
 @dataclass(frozen=True)

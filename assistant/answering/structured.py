@@ -12,11 +12,11 @@ from assistant.answering.cross import compose_cross
 from assistant.answering.meta import compose_meta
 from assistant.answering.opening import POINTS_AT_OPENING, about_the_occasion, from_opening
 from assistant.answering.speech_view import SpeechView
-from assistant.citations import Evidence
-from assistant.figures import wants_number
+from assistant.retrieval.evidence import Evidence
+from assistant.understanding.lexicon.forms import wants_number
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import cross_topic
-from vectorstore.types import Passage
+from vectorstore.speech.types import Passage
 
 STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
 COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)  # a list question is composed when a part's heading matches it

@@ -11,6 +11,9 @@ from assistant.understanding.intent import Intent, asks_top_level, intent_of, or
 from assistant.understanding.scope import Scope, scope_of
 
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]")
+# what retrieval and the picker take as quoted: also '…' and number slogans (「144520」)
+_QUOTED_TERM = re.compile(r"[“\"「『‘']([^”\"」』’']{2,24})[”\"」』’']")
+_NUMBER_SLOGAN = re.compile(r"(?<![\d.])\d{5,}(?![\d.%年万亿元])")
 _YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
 NAMING_GAP = 6  # characters (「那篇」「和资金争取」) between two pieces of one name, in one clause
 _PUNCTUATION = re.compile(r"[，,。？?！!；;：:、]")
@@ -18,7 +21,7 @@ _PUNCTUATION = re.compile(r"[，,。？?！!；;：:、]")
 _POINTER = re.compile(r"[那这该此](?:一)?(?:篇|份|部(?!分)|次)(?:讲话|报告|文件|条例|会议)?(?:里|中|上)?(?:说|讲|提到|提出|指出)?[，,]?")
 MIN_FOCUS_TERM = 4  # shorter name pieces (「建设」) may be what the question is about
 
-__all__ = ["Constraints", "Intent", "QuestionAnalysis", "Scope", "analyse"]
+__all__ = ["Constraints", "Intent", "QuestionAnalysis", "Scope", "analyse", "quoted_terms"]
 
 
 @dataclass(frozen=True)
@@ -87,3 +90,9 @@ def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str],
         ordinal=ordinal_of(text), top_level=asks_top_level(text))
     scope = scope_of(text, catalogue, places, speeches_with, quoted)
     return QuestionAnalysis(text=text, intent=intent_of(text), scope=scope, constraints=constraints, quoted=quoted)
+
+
+def quoted_terms(question: str) -> list[str]:
+    """Terms the user quoted (「四千精神」, “144520”) or number slogans, in order."""
+    terms = [m.group(1).strip() for m in _QUOTED_TERM.finditer(question)] + _NUMBER_SLOGAN.findall(question)
+    return list(dict.fromkeys(term for term in terms if term))

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from assistant.understanding.catalogue import catalogue_of
 from assistant.understanding.question import QuestionAnalysis, analyse
-from vectorstore.metadata import find_places
+from vectorstore.speech.metadata import find_places
 from vectorstore.search import SearchFilters
 
 PHRASE_LOOKUP_LIMIT = 50

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant import cli, factory
+from assistant import factory
+from assistant.faces import cli
 from tests.conftest import DATA_DIR
 from tests.fakes import BigramEmbeddings
 from tests.servers import LOCAL
@@ -15,7 +16,7 @@ from tests.servers import LOCAL
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     from assistant.settings import load_settings
-    from assistant.web.server import create_app
+    from assistant.faces.web.server import create_app
 
     settings = load_settings(index_dir=tmp_path_factory.mktemp("bad") / "index", data_dir=DATA_DIR)
     app = create_app(factory.build_assistant(settings, embeddings=BigramEmbeddings()), settings)

@@ -17,7 +17,7 @@ EVIL = "http://evil.test:7860"
 
 def app_with(tmp_path, **settings_fields):
     from assistant.settings import load_settings
-    from assistant.web.server import create_app
+    from assistant.faces.web.server import create_app
 
     settings = load_settings(index_dir=tmp_path / "index", **settings_fields)
     return create_app(factory.build_assistant(settings, embeddings=BigramEmbeddings()), settings)

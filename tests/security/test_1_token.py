@@ -69,7 +69,7 @@ def test_a_browser_is_sent_to_the_login_page_and_its_session_opens_everything(gu
 
 
 def test_an_exposed_server_without_a_token_is_logged(caplog):
-    from assistant.web.auth import warn_if_exposed
+    from assistant.faces.web.auth import warn_if_exposed
 
     with caplog.at_level("WARNING"):
         warn_if_exposed("127.0.0.1", None)

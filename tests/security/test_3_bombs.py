@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import REPO
 from vectorstore.errors import InputError
-from vectorstore.loaders import DEFAULT_MAX_TEXT_CHARS, load_file
+from vectorstore.readers import DEFAULT_MAX_TEXT_CHARS, load_file
 from tests.servers import LOCAL
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -33,7 +33,7 @@ _PROBE = """
 import json, sys, threading, time
 import psutil
 from vectorstore.errors import InputError
-from vectorstore.loaders import DEFAULT_MAX_TEXT_CHARS, load_file
+from vectorstore.readers import DEFAULT_MAX_TEXT_CHARS, load_file
 import docx, lxml.etree  # imported before the baseline: only the refusal is measured
 
 process, peak, done = psutil.Process(), [0], threading.Event()
@@ -209,7 +209,7 @@ def test_jsonl_record_over_the_limit_is_skipped(tmp_path):
 
 
 def test_pdf_extraction_stops_past_the_limit(tmp_path):
-    from tests.test_loaders import make_pdf
+    from tests.readers_support import make_pdf
 
     pages = [b"BT /F1 12 Tf 72 720 Td (" + b"Investment page %d " % n * 20 + b") Tj ET" for n in range(6)]
     path = tmp_path / "report.pdf"
@@ -227,7 +227,7 @@ def test_bombs_uploaded_over_http_are_refused_and_nothing_indexed_changes(bombs,
 
     from assistant import factory
     from assistant.settings import load_settings
-    from assistant.web.server import create_api
+    from assistant.faces.web.server import create_api
     from tests.conftest import DATA_DIR
     from tests.fakes import BigramEmbeddings
 

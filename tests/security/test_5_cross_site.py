@@ -16,7 +16,7 @@ ALLOWED = "https://intranet.example"
 
 def app_with(tmp_path, **settings_fields):
     from assistant.settings import load_settings
-    from assistant.web.server import create_app
+    from assistant.faces.web.server import create_app
 
     settings = load_settings(index_dir=tmp_path / "index", **settings_fields)
     return create_app(factory.build_assistant(settings, embeddings=BigramEmbeddings()), settings)

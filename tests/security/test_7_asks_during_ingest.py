@@ -13,7 +13,7 @@ from assistant import factory
 from assistant.uploads import Upload
 from tests.conftest import DATA_DIR
 from tests.fakes import BigramEmbeddings
-from vectorstore.compute import ComputeGate
+from vectorstore.runtime.compute import ComputeGate
 from tests.servers import LOCAL
 
 SLICE_SECONDS = 0.3
@@ -73,7 +73,7 @@ def assistant(tmp_path):
 
 
 def test_asks_and_health_answer_while_an_upload_is_indexed(assistant):
-    from assistant.web.server import create_api
+    from assistant.faces.web.server import create_api
 
     with TestClient(create_api(assistant, assistant.settings), base_url=LOCAL) as client:
         upload = threading.Thread(target=assistant.add_files, args=([Upload("big.txt", big_speech())],))

@@ -33,8 +33,8 @@ from assistant import factory
 from assistant.settings import Settings
 from assistant.uploads import Upload
 from tests.fakes import BigramEmbeddings
-from vectorstore.access import ReadOnlyIndexError
-from vectorstore.store import drop_index
+from vectorstore.runtime.access import ReadOnlyIndexError
+from vectorstore.stores.chroma import drop_chroma as drop_index
 
 logging.basicConfig(level=logging.WARNING)
 settings = Settings(index_dir=Path(sys.argv[1]), embedding_model="hashing", llm="extractive")

@@ -16,17 +16,22 @@ from __future__ import annotations
 import pytest
 
 from assistant import factory
-from assistant.retrieval import demote_stuffed
-from assistant.sentences import (
-    STUFFED_SHARE, SentenceQuality, is_keyword_list, is_repetitive, recurrence, stuffing,
+from assistant.retrieval.ranking import demote_stuffed
+from assistant.retrieval.shape import (
+    STUFFED_SHARE,
+    SentenceQuality,
+    is_keyword_list,
+    is_repetitive,
+    recurrence,
+    stuffing,
 )
 from assistant.types import REFUSAL
 from assistant.uploads import Upload
 from tests.conftest import DATA_DIR
 from tests.fakes import BigramEmbeddings
-from vectorstore.keyword import query_terms
+from vectorstore.text.tokens import query_terms
 from vectorstore.search import spread_speeches
-from vectorstore.types import Passage
+from vectorstore.speech.types import Passage
 
 SEED = "000_00b9841ddb1ffabe.txt"  # holds 五皮精神 and 四千精神
 WUPI = ["硬着头皮", "厚着脸皮", "磨破嘴皮", "饿着肚皮", "踏破脚皮"]

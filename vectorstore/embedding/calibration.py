@@ -25,10 +25,10 @@ def seed_chunk_texts(data_dir: Path, limit: int = CALIBRATION_SIZE) -> list[str]
 
 
 def _all_chunk_texts(data_dir: Path) -> list[str]:
-    from vectorstore.chunking import chunk_speech
-    from vectorstore.loaders import discover
-    from vectorstore.speeches import speeches_from_document
-    from vectorstore.store import indexed_text
+    from vectorstore.speech.chunking import chunk_speech
+    from vectorstore.readers import discover
+    from vectorstore.speech.speeches import speeches_from_document
+    from vectorstore.stores.chunks import indexed_text
 
     files, _ = discover([data_dir]) if data_dir.exists() else ([], [])
     texts = []
@@ -41,7 +41,7 @@ def _all_chunk_texts(data_dir: Path) -> list[str]:
 
 
 def _documents(path: Path) -> list:
-    from vectorstore.loaders import load_file
+    from vectorstore.readers import load_file
 
     try:
         return load_file(path)

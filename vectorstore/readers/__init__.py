@@ -1,4 +1,4 @@
-"""Read user files into :class:`~vectorstore.types.RawDocument` objects: one reader a format.
+"""Read user files into :class:`~vectorstore.speech.types.RawDocument` objects: one reader a format.
 
 This is the first step of ingestion and deliberately does *no* cleaning
 (headers, footers, "仅供学习参考" banners... are left for the cleaning module).
@@ -25,12 +25,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from vectorstore.errors import InputError
-from vectorstore.limits import DEFAULT_MAX_TEXT_CHARS, check_chars
+from vectorstore.runtime.limits import DEFAULT_MAX_TEXT_CHARS, check_chars
 from vectorstore.readers.base import DEFAULT_MAX_BYTES, ReadContext, ReadLimits, mb
 from vectorstore.readers.decoding import normalise_text
 from vectorstore.readers.discover import discover, unsupported_reason
 from vectorstore.readers.registry import OCR_SUFFIXES, PRECHECKS, READERS, SUPPORTED_SUFFIXES, accepted
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_TEXT_CHARS", "OCR_SUFFIXES", "READERS", "ReadLimits",
            "SUPPORTED_SUFFIXES", "accepted", "check_file", "discover", "load_file", "normalise_text",

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vectorstore.errors import InputError
-from vectorstore.limits import DEFAULT_MAX_TEXT_CHARS
-from vectorstore.types import RawDocument
+from vectorstore.runtime.limits import DEFAULT_MAX_TEXT_CHARS
+from vectorstore.speech.types import RawDocument
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PAGES = 300

@@ -1,6 +1,6 @@
 """Word ``.docx``: paragraphs and table rows of the body in document order, one per line.
 
-The package is checked for bombs (vectorstore/limits.py) before python-docx unpacks it.
+The package is checked for bombs (vectorstore/runtime/limits.py) before python-docx unpacks it.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import io
 from pathlib import Path
 
 from vectorstore.errors import InputError
-from vectorstore.limits import check_docx_package, count_docx_chars
+from vectorstore.runtime.limits import check_docx_package, count_docx_chars
 from vectorstore.readers.base import ReadContext, document, nonblank, one_line
 from vectorstore.readers.decoding import normalise_text
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from vectorstore.readers.base import ReadContext, document, nonblank
 from vectorstore.readers.decoding import decode_text, normalise_text
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "head", "title")

@@ -14,11 +14,11 @@ import threading
 from pathlib import Path
 
 from vectorstore.errors import InputError
-from vectorstore.limits import check_chars
+from vectorstore.runtime.limits import check_chars
 from vectorstore.readers.base import ReadContext, document, nonblank, one_line
 from vectorstore.readers.pages import join_pages
 from vectorstore.readers.scan import ocr_pages, page_bar
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 log = logging.getLogger(__name__)
 MAX_PIXELS = 60_000_000  # a page scanned at 600 dpi is 35 M

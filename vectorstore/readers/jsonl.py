@@ -9,7 +9,7 @@ from pathlib import Path
 from vectorstore.errors import InputError
 from vectorstore.readers.base import ReadContext
 from vectorstore.readers.decoding import decode_text, normalise_text
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 log = logging.getLogger(__name__)
 META_FIELDS = ("id", "title", "date", "region", "speaker")

@@ -17,12 +17,12 @@ import re
 from pathlib import Path
 
 from vectorstore.errors import InputError, MissingToolError
-from vectorstore.limits import check_chars
+from vectorstore.runtime.limits import check_chars
 from vectorstore.readers.base import ReadContext, document, nonblank, one_line
 from vectorstore.readers.pages import join_pages
 from vectorstore.readers.scan import ocr_pages, page_bar
 from vectorstore.readers.tools import require, run
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 log = logging.getLogger(__name__)
 OCR_DPI = 200  # 10.5-16 pt text is 29-44 pixels high: what tesseract's chi_sim reads best (scan.py rescales others)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vectorstore.readers import docx, html, image, jsonl, pdf, text, word
 from vectorstore.readers.base import ReadContext
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 Reader = Callable[[bytes, Path, ReadContext], list[RawDocument]]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from vectorstore.readers.base import ReadContext, document, nonblank
 from vectorstore.readers.decoding import decode_text, normalise_text
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 
 def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:

@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 
 from vectorstore.errors import InputError
-from vectorstore.limits import check_chars
+from vectorstore.runtime.limits import check_chars
 from vectorstore.readers import docx, html, tools
 from vectorstore.readers.base import ReadContext, document, nonblank
 from vectorstore.readers.decoding import normalise_text
 from vectorstore.readers.tools import require, run
-from vectorstore.types import RawDocument
+from vectorstore.speech.types import RawDocument
 
 log = logging.getLogger(__name__)
 _HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html|MIME-Version:)", re.I)

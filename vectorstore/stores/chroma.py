@@ -2,7 +2,7 @@
 
 The speech collection holds one record a speech (its SpeechMeta and outline
 tree, content hash, the mean of its chunk vectors; the codec is
-vectorstore/records.py) but not its text: Chroma's full-text index makes
+vectorstore/speech/records.py) but not its text: Chroma's full-text index makes
 storing whole speeches as documents grow slower with every speech (measured:
 412 s for the 341 scale texts against 60 s for all their chunks). The chunks
 hold every character of a speech but the blank lines between them.
@@ -25,15 +25,15 @@ from typing import Iterable
 
 import numpy as np
 
-from vectorstore.access import ReadOnlyIndexError, file_stamp, note_read_only, unwritable
+from vectorstore.runtime.access import ReadOnlyIndexError, file_stamp, note_read_only, unwritable
 from vectorstore.errors import IndexMismatchError
-from vectorstore.keyword import INDEX_FILE as KEYWORD_FILE
-from vectorstore.keyword import KeywordIndex
-from vectorstore.records import SpeechRecord, record_from_metadata, record_metadata
+from vectorstore.stores.keyword_index import INDEX_FILE as KEYWORD_FILE
+from vectorstore.stores.keyword_index import KeywordIndex
+from vectorstore.speech.records import SpeechRecord, record_from_metadata, record_metadata
 from vectorstore.stores.chunks import chunk_from_record, chunk_metadata, indexed_text, mean_vector, meta_indexed_text
 from vectorstore.stores.fusion import hybrid_depth, reciprocal_rank_fusion
 from vectorstore.stores.protocol import IndexIdentity, ScoredChunk, SpeechWrite
-from vectorstore.types import Chunk
+from vectorstore.speech.types import Chunk
 
 log = logging.getLogger(__name__)
 # HNSW candidates a dense search explores. Chroma's default, 100, found on average 0.94 of the exact
@@ -71,7 +71,7 @@ class ChromaStore:
 
     # -- opening -----------------------------------------------------------
     def _open_collection(self, name: str):
-        from vectorstore.chroma import ChromaEmbeddingFunction, registered
+        from vectorstore.stores.chroma_client import ChromaEmbeddingFunction, registered
 
         function = ChromaEmbeddingFunction(self.embeddings)
         registered()
@@ -103,7 +103,7 @@ class ChromaStore:
                 self._reload(stamp)
 
     def _reload(self, stamp) -> None:
-        from vectorstore.chroma import reopen_client
+        from vectorstore.stores.chroma_client import reopen_client
 
         log.info("the index in %s was changed by another process; reloading it", self.keyword_dir)
         self.client = reopen_client(self.client)
@@ -291,7 +291,7 @@ class ChromaStore:
 
 def _read_only_folder(client, keyword_dir: Path) -> Path | None:
     """The folder that makes an index read-only for this process (Chroma's or the keyword index's)."""
-    from vectorstore.chroma import read_only_source
+    from vectorstore.stores.chroma_client import read_only_source
 
     folder = read_only_source(client) or unwritable(keyword_dir)
     if folder is not None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from vectorstore.records import clean_metadata, date_number
-from vectorstore.types import Chunk, Speech
+from vectorstore.speech.records import clean_metadata, date_number
+from vectorstore.speech.types import Chunk, Speech
 
 
 def indexed_text(text: str, title: str | None, section: str) -> str:

@@ -28,8 +28,8 @@ from typing import Iterable, Literal
 import numpy as np
 
 from vectorstore.errors import ConfigError, IndexMismatchError
-from vectorstore.keyword import TOKENIZER_ID, keyword_query, query_terms
-from vectorstore.records import SpeechRecord
+from vectorstore.text.tokens import TOKENIZER_ID, keyword_query, query_terms
+from vectorstore.speech.records import SpeechRecord
 from vectorstore.stores import milvus_schema as schema
 from vectorstore.stores.chunks import mean_vector
 from vectorstore.stores.milvus_about import GENERATION, AboutRows
@@ -37,7 +37,7 @@ from vectorstore.stores.milvus_connect import connect, drop_milvus, is_server
 from vectorstore.stores.fusion import RRF_K, hybrid_depth, reciprocal_rank_fusion
 from vectorstore.stores.milvus_terms import MilvusTerms
 from vectorstore.stores.protocol import INDEX_FORMAT, IndexIdentity, ScoredChunk, SpeechWrite
-from vectorstore.types import Chunk
+from vectorstore.speech.types import Chunk
 
 log = logging.getLogger(__name__)
 Fusion = Literal["rrf", "weighted", "client"]

@@ -9,7 +9,7 @@ Chunks collection, one row a chunk:
   vector, made by the server · ``vector``: the dense embedding · ``meta``: the chunk's
   metadata as JSON text (vectorstore/stores/chunks.py).
 Speeches collection, one row a speech: ``id``, ``vector`` (the mean of its chunks'; Milvus
-wants a vector in every collection), ``meta`` (vectorstore/records.py's codec as JSON text).
+wants a vector in every collection), ``meta`` (vectorstore/speech/records.py's codec as JSON text).
 
 The jieba analyzer drops our stop words and punctuation with one ``stop`` filter (Milvus
 Lite 2.5 has no ``removepunct``). ``standard`` keeps a hex word whole.
@@ -25,10 +25,10 @@ import zlib
 import numpy as np
 
 from vectorstore.errors import InputError
-from vectorstore.keyword import STOP_WORDS, normalize, tokenize
-from vectorstore.records import SpeechRecord, record_from_metadata, record_metadata
+from vectorstore.text.tokens import STOP_WORDS, normalize, tokenize
+from vectorstore.speech.records import SpeechRecord, record_from_metadata, record_metadata
 from vectorstore.stores.chunks import chunk_from_record, chunk_metadata, indexed_text
-from vectorstore.types import Chunk, Speech
+from vectorstore.speech.types import Chunk, Speech
 
 TEXT_BYTES = 65535  # Milvus's longest VARCHAR
 ID_BYTES = 1024

@@ -1,6 +1,6 @@
 """Keyword statistics of the Milvus store: the BM25 idf of our tokens, counted in Milvus.
 
-The answerer weighs a question's words by idf (vectorstore/keyword.py's tokens); Milvus
+The answerer weighs a question's words by idf (vectorstore/text/tokens.py's tokens); Milvus
 keeps its BM25 statistics to itself, so a token's document frequency is the number of
 chunks whose normalised indexed text contains it (a ``LIKE`` count; under the ``tokens``
 analyzer, chunks holding the whole token, exactly the keyword index's count). For the CJK

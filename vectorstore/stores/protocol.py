@@ -22,8 +22,8 @@ from typing import Iterable, Protocol, runtime_checkable
 import numpy as np
 
 from vectorstore.errors import IndexMismatchError
-from vectorstore.records import SpeechRecord
-from vectorstore.types import Chunk, Speech
+from vectorstore.speech.records import SpeechRecord
+from vectorstore.speech.types import Chunk, Speech
 
 INDEX_FORMAT = "policyqa-2"  # 2: a speech record holds its SpeechMeta spans, 第N篇 part and outline tree
 

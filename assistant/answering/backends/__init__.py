@@ -1,0 +1,1 @@
+"""Generated answers: the chat models (local llama.cpp, any OpenAI-compatible server) and their citing."""

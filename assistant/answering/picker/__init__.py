@@ -1,0 +1,1 @@
+"""The extractive answerer: picking the cited sentences that answer a question."""

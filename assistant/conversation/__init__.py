@@ -1,0 +1,1 @@
+"""A conversation's history turned into one standalone question."""

@@ -1,0 +1,1 @@
+"""The faces of the one core: the command line and the web server (HTTP API, OpenAI-compatible API, Gradio chat)."""

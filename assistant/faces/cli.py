@@ -1,0 +1,292 @@
+"""The ``policyqa`` command line: one face of the core, errors as one-line messages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Callable
+
+from vectorstore.errors import PolicyQAError
+
+log = logging.getLogger("policyqa")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from assistant.settings import load_settings
+
+    from pydantic import ValidationError
+
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level, args.verbose)
+        return args.handler(args, settings) or 0
+    except PolicyQAError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ValidationError as error:  # an option the shared request models refuse
+        print("error: " + "; ".join(_problem(item) for item in error.errors()), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; the index stays usable (run the same command again to finish)", file=sys.stderr)
+        return 130
+
+
+def _problem(item: dict) -> str:
+    where = ".".join(str(part) for part in item.get("loc", ()))
+    return f"--{where.replace('_', '-')}: {item['msg'].removeprefix('Value error, ')}" if where else item["msg"]
+
+
+def configure_logging(level: str, verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else level.upper(),
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "jieba", "urllib3", "milvus_lite", "pymilvus", "faiss"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyqa", description="Cited answers from Chinese government speeches.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_ingest(commands)
+    _add_speeches(commands)
+    _add_outline(commands)
+    _add_search(commands)
+    _add_index(commands)
+    _add_ask(commands)
+    _add_eval(commands)
+    _add_serve(commands)
+    return parser
+
+
+def _command(commands, name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=help_text, description=help_text)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def _add_ingest(commands) -> None:
+    from vectorstore.readers.registry import accepted
+
+    sub = _command(commands, "ingest", cmd_ingest, f"index speech files ({accepted()}) or folders")
+    sub.add_argument("paths", nargs="+", help="files or folders")
+    sub.add_argument("--prune", action="store_true", help="also remove indexed files that are not among PATHS")
+    sub.add_argument("--rebuild", action="store_true", help="drop the index first (after changing model or chunker)")
+    sub.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def _add_speeches(commands) -> None:
+    sub = _command(commands, "speeches", cmd_speeches, "list indexed speeches")
+    sub.add_argument("--json", action="store_true", help="JSON output")
+
+
+def _add_outline(commands) -> None:
+    sub = _command(commands, "outline", cmd_outline, "a speech's outline: its headings as a tree, with offsets")
+    sub.add_argument("speech_id", help="a speech id from `policyqa speeches`, e.g. '004_30715ac9391e336e.txt#4'")
+    sub.add_argument("--json", action="store_true", help="the SpeechOutline as JSON")
+
+
+def _add_search(commands) -> None:
+    sub = _command(commands, "search", cmd_search, "search passages")
+    sub.add_argument("query")
+    sub.add_argument("-k", type=int, default=10, help="number of results (default 10)")
+    sub.add_argument("--mode", choices=["dense", "keyword", "hybrid"], default="hybrid")
+    sub.add_argument("--speaker", help="only speeches of this speaker")
+    sub.add_argument("--place", help="only speeches naming this place")
+    sub.add_argument("--date-from", help="yyyy[-mm[-dd]], inclusive")
+    sub.add_argument("--date-to", help="yyyy[-mm[-dd]], inclusive")
+    sub.add_argument("--json", action="store_true", help="JSON output")
+
+
+def _add_index(commands) -> None:
+    sub = _command(commands, "index", cmd_index_info, "about the index")
+    sub.add_argument("action", choices=["info"], help="info: what the index holds and was built with")
+    sub.add_argument("--json", action="store_true", help="JSON output")
+
+
+def _add_ask(commands) -> None:
+    sub = _command(commands, "ask", cmd_ask, "answer a question with cited passages")
+    sub.add_argument("question")
+    sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
+    sub.add_argument("--json", action="store_true", help="the Answer as JSON")
+
+
+def _add_eval(commands) -> None:
+    sub = _command(commands, "eval", cmd_eval, "run fixed questions or conversations and report quality metrics")
+    sub.add_argument("questions", help="a questions.jsonl or conversations.jsonl file (see ../shared/eval/README.md)")
+    sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
+    sub.add_argument("--ids", choices=["all", "odd", "even"], default="all",
+                     help="only odd (tuning) or even (held-out) id numbers (default all)")
+    sub.add_argument("--corpus", nargs="+", action="extend", metavar="PATH",
+                     help="also index these files/folders first, into a cached index (unless POLICYQA_INDEX_DIR is set)")
+    sub.add_argument("--report-dir", default="reports/eval", help="where eval.json, eval.md and eval.png go")
+    for metric, option in (("hit@5", "min-hit5"), ("MRR@10", "min-mrr"), ("answer term coverage", "min-coverage"),
+                           ("citation support", "min-support"), ("citation exactness", "min-exactness"),
+                           ("refusal accuracy", "min-refusal")):
+        sub.add_argument(f"--{option}", type=float, help=f"exit 1 when {metric} is below this")
+
+
+def _add_serve(commands) -> None:
+    sub = _command(commands, "serve", cmd_serve, "web chat at / plus the HTTP and OpenAI-compatible API")
+    sub.add_argument("--host", help="address to listen on (default: POLICYQA_HOST, 127.0.0.1)")
+    sub.add_argument("--port", type=int, help="port (default: POLICYQA_PORT, 7860)")
+    sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
+
+
+# -- handlers ----------------------------------------------------------------
+def cmd_ingest(args, settings) -> int:
+    from assistant import factory
+
+    if args.rebuild:
+        factory.drop_index(settings)
+    index = factory.build_index(settings)
+    report = factory.build_ingestor(settings, index).ingest(
+        args.paths, prune=args.prune, progress=not args.no_progress and sys.stderr.isatty())
+    for what, reason in report.skipped:
+        print(f"skipped {what}: {reason}")
+    print(report.summary())
+    if report.did_nothing:
+        print("error: nothing was indexed: every input was skipped (reasons above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_speeches(args, settings) -> int:
+    from assistant import factory
+
+    records = sorted(factory.build_index(settings).speeches().values(), key=lambda r: r.id)
+    rows = [speech_row(record) for record in records]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['id']}\t{row['date'] or '-'}\t{row['speaker'] or '-'}\t{row['chunks']} chunks\t"
+              f"{row['title'] or row['meeting'] or '-'}")
+    print(f"{len(rows)} speeches")
+    return 0
+
+
+def speech_row(record) -> dict:
+    return {"id": record.id, "source": record.source, "title": record.title, "speaker": record.speaker,
+            "speaker_role": record.speaker_role, "date": record.date, "places": list(record.places),
+            "meeting": record.meeting, "chunks": record.chunk_count}
+
+
+def cmd_outline(args, settings) -> int:
+    outline = _assistant(settings, "extractive").outline(args.speech_id)  # no chat model to load for this
+    print(outline.model_dump_json(indent=2) if args.json else outline.to_text())
+    return 0
+
+
+def cmd_search(args, settings) -> int:
+    from assistant.types import FilterSpec
+
+    filters = FilterSpec(speaker=args.speaker, place=args.place, date_from=args.date_from,
+                         date_to=args.date_to).to_search_filters()
+    passages = _assistant(settings, None).search(args.query, k=args.k, mode=args.mode, filters=filters)
+    if args.json:
+        print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
+        return 0
+    for rank, passage in enumerate(passages, start=1):
+        print(f"[{rank}] {passage.score:.4f}  {passage.source}  {passage.title or ''}  "
+              f"{passage.section or '(开头)'}  [{passage.start}:{passage.end}]")
+        print(f"    {passage.text}\n")
+    return 0
+
+
+def cmd_index_info(args, settings) -> int:
+    from assistant import factory
+
+    index = factory.build_index(settings)
+    info = index_info(index, settings)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        for key, value in info.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def index_info(index, settings) -> dict:
+    from vectorstore.stores import directory_size
+
+    location = (f"chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+                else str(settings.index_dir))
+    on_disk = settings.index_dir
+    if settings.store == "milvus":
+        location = settings.milvus_path.split("?")[0]
+        on_disk = None if "://" in location else Path(location)
+    return {
+        "store": settings.store, "location": location, "collection": settings.collection,
+        "embedding_model": index.identity.embedding_model, "dimension": index.identity.dimension,
+        "chunker": index.identity.chunker, "speeches": len(index.speeches()),
+        "chunks": index.chunk_count(), "keyword_chunks": len(index.keyword),
+        "size_on_disk_mb": round(directory_size(on_disk) / 2**20, 2) if on_disk else None,
+    }
+
+
+def _assistant(settings, llm: str | None):
+    from assistant import factory
+
+    if llm:
+        settings = settings.model_copy(update={"llm": llm})
+    return factory.build_assistant(settings)
+
+
+def cmd_ask(args, settings) -> int:
+    answer = _assistant(settings, args.llm).ask(args.question)
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        print(answer.to_markdown())
+    return 0
+
+
+def cmd_eval(args, settings) -> int:
+    from pathlib import Path
+
+    from assistant.evaluation.runner import console_report, eval_settings, index_corpus, run_questions, write_report
+    from assistant.evaluation.metrics import (
+        ID_HALVES,
+        THRESHOLD_NAMES,
+        below_thresholds,
+        load_questions,
+        select_ids,
+        summarise,
+    )
+
+    questions = select_ids(load_questions(Path(args.questions)), args.ids)
+    settings = eval_settings(settings, args.corpus)
+    assistant = _assistant(settings, args.llm)
+    about = {"questions_file": str(Path(args.questions).resolve()), "ids": args.ids, "half": ID_HALVES[args.ids]}
+    if args.corpus:
+        about.update(corpus=[str(Path(p).resolve()) for p in args.corpus], index_dir=str(settings.index_dir))
+        print(f"index: {settings.index_dir}")
+        print("corpus: " + index_corpus(assistant, args.corpus, progress=sys.stderr.isatty()))
+    results = run_questions(assistant, questions, progress=sys.stderr.isatty())
+    summary = summarise(results)
+    paths = write_report(results, summary, Path(args.report_dir), assistant.backend, about)
+    print(f"{len(results)} questions: {ID_HALVES[args.ids]}")
+    print(console_report(results, summary, conversations=any(q.turns for q in questions)))
+    print("report: " + ", ".join(str(p) for p in paths))
+    failures = below_thresholds(summary, {m: getattr(args, o) for m, o in THRESHOLD_NAMES.items()})
+    for failure in failures:
+        print(f"below threshold: {failure}")
+    return 1 if failures else 0
+
+
+def cmd_serve(args, settings) -> int:
+    from assistant.faces.web.server import serve
+
+    if args.llm:
+        settings = settings.model_copy(update={"llm": args.llm})
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

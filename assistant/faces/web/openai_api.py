@@ -1,0 +1,128 @@
+"""``POST /v1/chat/completions``: the Assistant behind the OpenAI chat protocol.
+
+The last user message is the question, the earlier user/assistant messages
+are the history (system messages are ignored: the assistant keeps its own
+instructions). The reply's content is the answer followed by its sources, so
+any chat client shows them; ``citations`` and ``policyqa`` (the whole Answer)
+carry them as data.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.types import Answer
+from assistant.faces.web.errors import error_body
+from vectorstore.errors import InputError, PolicyQAError
+
+MODEL_NAME = "policy-qa"
+OPENAI_JSON_PATHS = frozenset({"/v1/chat/completions"})
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    role: str
+    content: str | list[dict] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):  # content parts: [{"type": "text", "text": ...}, ...]
+            return "".join(part.get("text", "") for part in self.content if part.get("type") == "text")
+        return self.content or ""
+
+
+class ChatRequest(BaseModel):
+    """OpenAI's chat request; sampling options are accepted and ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    model: str = MODEL_NAME
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False
+
+
+def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[dict]]:
+    turns = [m for m in messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1].role != "user":
+        raise InputError("the last message must come from the user and hold the question")
+    history = [{"role": m.role, "content": m.text()} for m in turns[:-1]]
+    return turns[-1].text(), history
+
+
+class Completion:
+    """The pieces of one completion's responses (id, time, model name)."""
+
+    def __init__(self, model: str):
+        self.id = f"chatcmpl-{uuid.uuid4().hex}"
+        self.created = int(time.time())
+        self.model = model or MODEL_NAME
+
+    def whole(self, answer: Answer) -> dict:
+        return {
+            "id": self.id, "object": "chat.completion", "created": self.created, "model": self.model,
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": answer.with_sources()}}],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            **extras(answer),
+        }
+
+    def chunk(self, delta: dict, finish_reason: str | None = None, **more) -> str:
+        body = {"id": self.id, "object": "chat.completion.chunk", "created": self.created, "model": self.model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}], **more}
+        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+    def stream(self, items: Iterator) -> Iterator[str]:
+        yield self.chunk({"role": "assistant", "content": ""})
+        streamed = []
+        try:
+            for item in items:
+                if isinstance(item, Answer):
+                    yield self.chunk({"content": closing_text(item, "".join(streamed))})
+                    yield self.chunk({}, "stop", **extras(item))
+                else:
+                    streamed.append(item)
+                    yield self.chunk({"content": item})
+        except PolicyQAError as error:
+            yield f"data: {json.dumps(error_body(type(error).__name__, str(error)), ensure_ascii=False)}\n\n"
+        yield "data: [DONE]\n\n"
+
+
+def extras(answer: Answer) -> dict:
+    return {"citations": [c.model_dump(mode="json") for c in answer.citations],
+            "policyqa": answer.model_dump(mode="json")}
+
+
+def closing_text(answer: Answer, streamed: str) -> str:
+    """What follows the streamed text: the checked answer when checking changed it, then the sources."""
+    tail = ""
+    if streamed.strip() != answer.text.strip():
+        tail = f"\n\n——\n核对引文后的回答：\n{answer.text}" if streamed.strip() else answer.text
+    sources = answer.sources_markdown()
+    return tail + (f"\n\n来源：\n{sources}" if sources else "")
+
+
+def openai_router(assistant) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
+
+    @router.post("/chat/completions", summary="OpenAI-compatible chat (streaming and not)")
+    def chat_completions(request: ChatRequest):
+        question, history = question_and_history(request.messages)
+        completion = Completion(request.model)
+        if request.stream:
+            return StreamingResponse(completion.stream(assistant.stream(question, history)),
+                                     media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+        return completion.whole(assistant.ask(question, history))
+
+    @router.get("/models", summary="The one model this server offers")
+    def models() -> dict:
+        return {"object": "list", "data": [{"id": MODEL_NAME, "object": "model", "created": 0,
+                                            "owned_by": "policy-qa"}]}
+
+    return router

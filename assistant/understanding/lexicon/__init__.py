@@ -1,0 +1,1 @@
+"""The hand-written word tables of question understanding, one concept a file."""

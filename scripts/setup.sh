@@ -35,8 +35,8 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip wheel
 # The CPU build of torch first: without the pin, a dependency would pull a multi-GB CUDA build.
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
-# dev: the test tools; milvus: the second store, so that its contract tests run too.
-.venv/bin/python -m pip install --quiet -e ".[dev,milvus]"
+# dev: the test tools; milvus: the second store, so that its contract tests run too; bench: what bench/ compares with.
+.venv/bin/python -m pip install --quiet -e ".[dev,milvus,bench]"
 # openvino: the faster embedding runtime; without it (not installable here), torch embeds.
 .venv/bin/python -m pip install --quiet -e ".[openvino]" || echo "OpenVINO could not be installed: embedding with torch" >&2
 # ocr: rapidocr (PP-OCR in onnxruntime) for scanned pages; without it, tesseract reads them.

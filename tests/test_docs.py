@@ -32,3 +32,15 @@ def test_readme_shows_the_faces_and_its_screenshot_exists():
 
 def test_run_sh_serves_by_default():
     assert "policyqa serve" in (REPO / "run.sh").read_text()
+
+
+def test_the_readme_tree_names_every_package_and_every_path_it_names_exists():
+    import re
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    tree = readme.split("## 目录", 1)[1].split("```")[1]
+    packages = {init.parent for top in ("assistant", "vectorstore") for init in (REPO / top).rglob("__init__.py")}
+    missing = sorted(str(p.relative_to(REPO)) for p in packages if f"{p.name}/" not in tree)
+    assert not missing, f"README 目录 lacks: {missing}"
+    named = set(re.findall(r"`((?:assistant|vectorstore|bench|tests|scripts)/[\w/.]+?)`", readme))
+    assert named and not [path for path in named if not (REPO / path.rstrip("/")).exists()]

@@ -12,9 +12,10 @@ def metrics(qs):
     sup=sum(1 for q in ev if q['supported'])/len(ev) if ev else float('nan')
     quotes=sum(q['quotes'] for q in qs); exact=sum(q['exact_quotes'] for q in qs)
     ref=sum(1 for q in qs if q['grounded']==q['answerable'])/len(qs)
+    given=[q for q in qs if q['grounded']]; prec=sum(q['fully_right'] for q in given)/len(given) if given else float('nan')
     kinds={}
     for q in qs: k=kinds.setdefault(q['kind'],[0,0]); k[0]+=q['fully_right']; k[1]+=1
-    return f"hit@1 {r(1):.3f} | hit@5 {r(5):.3f} | MRR {mrr:.3f} | cov {cov:.3f} | support {sup:.3f} | exact {exact/quotes if quotes else 1:.3f} | refusal {ref:.3f} | fully right {sum(q['fully_right'] for q in qs)}/{len(qs)} | " + ", ".join(f"{k} {a}/{b}" for k,(a,b) in kinds.items())
+    return f"hit@1 {r(1):.3f} | hit@5 {r(5):.3f} | MRR {mrr:.3f} | cov {cov:.3f} | support {sup:.3f} | exact {exact/quotes if quotes else 1:.3f} | refusal {ref:.3f} | precision {prec:.3f} ({len(given)} answered) | fully right {sum(q['fully_right'] for q in qs)}/{len(qs)} | " + ", ".join(f"{k} {a}/{b}" for k,(a,b) in kinds.items())
 for path in sys.argv[1:]:
     qs=json.load(open(path))['questions']
     num=lambda q:int(re.sub(r'\D','',q['id']))

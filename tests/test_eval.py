@@ -52,12 +52,21 @@ def test_per_kind_counts_each_kind_then_all():
     by_kind = {row["kind"]: row for row in rows}
     assert [row["kind"] for row in rows] == ["fact", "list", "unanswerable", "all"]
     assert by_kind["fact"] == {"kind": "fact", "questions": 2, "fully_right": 1, "coverage": 0.75,
-                               "support": 0.5, "refusal": 1.0}
+                               "support": 0.5, "refusal": 1.0, "answered": 2, "precision": 0.5, "accuracy": 0.5}
     assert by_kind["unanswerable"]["fully_right"] == 0 and by_kind["unanswerable"]["refusal"] == 0.0
     assert by_kind["unanswerable"]["coverage"] is None and by_kind["unanswerable"]["support"] is None
     assert by_kind["all"]["questions"] == 4 and by_kind["all"]["fully_right"] == 2
     assert per_kind([result()])[0]["kind"] == "fact" and len(per_kind([result()])) == 1
     assert summarise([result(), result(coverage=0.0)])["fully_right"] == 0.5
+
+
+def test_precision_is_right_among_answers_given_and_a_refusal_does_not_lower_it():
+    right, wrong, refused = result("d01"), result("d02", coverage=0.5), result("d03", grounded=False, coverage=0.0)
+    invented = result("d04", kind="unanswerable", answerable=False, grounded=True)
+    assert summarise([right, refused])["precision"] == 1.0 and summarise([right, refused])["answered"] == 0.5
+    assert summarise([right, wrong, invented])["precision"] == 1 / 3
+    row = per_kind([refused])[0]
+    assert row["answered"] == 0 and row["precision"] is None and row["accuracy"] == 0.0
 
 
 def test_select_ids_keeps_odd_or_even_numbers():

@@ -209,9 +209,17 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
         "citation_exactness": sum(r.exact_quotes for r in results) / quotes if quotes else 1.0,
         "refusal_accuracy": _mean([1.0 if r.refusal_correct else 0.0 for r in results]),
         "fully_right": _mean([1.0 if r.fully_right else 0.0 for r in results]),
+        "answered": _mean([1.0 if r.grounded else 0.0 for r in results]),
+        "precision": precision(results),
         "p50_seconds": percentile([r.seconds for r in results], 50),
         "p95_seconds": percentile([r.seconds for r in results], 95),
     }
+
+
+def precision(results: Sequence[QuestionResult]) -> float:
+    """Right among the answers given: a refusal lowers coverage, not this; a wrong answer lowers both."""
+    given = [r for r in results if r.grounded]
+    return sum(1 for r in given if r.fully_right) / len(given) if given else 1.0
 
 
 def per_kind(results: Sequence[QuestionResult]) -> list[dict]:
@@ -230,6 +238,9 @@ def _kind_row(kind: str, results: Sequence[QuestionResult]) -> dict:
         "coverage": _mean_or_none([r.coverage for r in answerable if r.coverage is not None]),
         "support": _mean_or_none([1.0 if r.supported else 0.0 for r in answerable if r.supported is not None]),
         "refusal": _mean([1.0 if r.refusal_correct else 0.0 for r in results]),
+        "answered": sum(1 for r in results if r.grounded),
+        "precision": precision(results) if any(r.grounded for r in results) else None,
+        "accuracy": _mean([1.0 if r.fully_right else 0.0 for r in results]),
     }
 
 

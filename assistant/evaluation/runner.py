@@ -131,9 +131,10 @@ def summary_table(summary: dict) -> str:
 
 def kind_table(results: Sequence[QuestionResult]) -> str:
     rows = [f"| {r['kind']} | {r['questions']} | {r['fully_right']} | {_share(r['coverage'])} | "
-            f"{_share(r['support'])} | {_share(r['refusal'])} |" for r in per_kind(results)]
-    return "\n".join(["| kind | questions | fully right | coverage | support | refusal |",
-                      "|---|---|---|---|---|---|", *rows])
+            f"{_share(r['support'])} | {_share(r['refusal'])} | {r['answered']} | {_share(r['precision'])} | "
+            f"{_share(r['accuracy'])} |" for r in per_kind(results)]
+    return "\n".join(["| kind | questions | fully right | coverage | support | refusal | answered | precision | accuracy |",
+                      "|---|---|---|---|---|---|---|---|---|", *rows])
 
 
 def conversation_table(results: Sequence[QuestionResult]) -> str:

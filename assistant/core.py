@@ -50,7 +50,7 @@ class Assistant:
     def search(self, query: str, k: int = 10, mode: str = "hybrid",
                filters: SearchFilters | None = None) -> list[Passage]:
         """Passages for a query, best first (no answer)."""
-        query = checked_text(query, "query")
+        query = self.understanding.read(checked_text(query, "query"))
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K} (got {k}); ask for fewer or more results")
         with self.gate.foreground():
@@ -74,13 +74,20 @@ class Assistant:
     def _stream(self, question: str, history: list[dict] | None,
                 filters: SearchFilters | None) -> Iterator[str | Answer]:
         with self.gate.foreground():
-            query, exclude, within = self._standalone(question, history or [])
+            read, history = self.understanding.read(question), [self._read_turn(turn) for turn in history or []]
+            query, exclude, within = self._standalone(read, history)
             for item in self.pipeline.run(query, filters, exclude, within):
                 if isinstance(item, str):
                     yield item
                 else:
                     outcome = item
         yield self._answer(question, query, outcome, within)
+
+    def _read_turn(self, turn: dict) -> dict:
+        """An earlier user turn is read as a question is; the assistant's turns stay as they were."""
+        if turn.get("role") != "user" or not isinstance(turn.get("content"), str):
+            return turn
+        return {**turn, "content": self.understanding.read(turn["content"])}
 
     def _standalone(self, question: str, history: list[dict]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         """The question as the conversation means it (and speeches it excludes); a chat model may

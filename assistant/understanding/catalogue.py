@@ -46,6 +46,8 @@ class SpeechCatalogue:
                     self.grams[gram].add(entry.id)
         self.speakers = {e.speaker for e in self.entries.values() if e.speaker}
         self.roles = {e.role for e in self.entries.values() if e.role}
+        places = {place for e in self.entries.values() for place in (*e.places, *e.region_parts)}
+        self.names_heard = tuple(sorted(self.speakers | places))  # what a misspelling is read back to
 
     def __len__(self) -> int:
         return len(self.entries)

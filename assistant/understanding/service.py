@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from assistant.understanding.catalogue import catalogue_of
 from assistant.understanding.question import QuestionAnalysis, analyse
+from assistant.understanding.reading import read_question
 from vectorstore.speech.metadata import find_places
 from vectorstore.search import SearchFilters
 
@@ -20,6 +21,10 @@ class Understanding:
         self.index = index
         self._catalogue = None
         self._analysed: dict[str, QuestionAnalysis] = {}  # of the current catalogue: history turns come back every turn
+
+    def read(self, text: str) -> str:
+        """The question as typed → the text every later step reads (繁→简, noise, misspelt names)."""
+        return read_question(text, catalogue_of(self.index.speeches()).names_heard)
 
     def analyse(self, question: str) -> QuestionAnalysis:
         catalogue = catalogue_of(self.index.speeches())

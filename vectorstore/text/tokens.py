@@ -77,6 +77,11 @@ def segment(text: str) -> list[str]:
     return _jieba().lcut(text)
 
 
+def is_word(text: str) -> bool:
+    """``text`` is a word of jieba's dictionary (「安养」 is; the misspelt name 「安杨」 is not)."""
+    return _jieba().FREQ.get(text, 0) > 0
+
+
 def _words(text: str, stop_words: bool) -> list[str]:
     """Jieba search-mode words of normalised ``text``, punctuation removed."""
     words: list[str] = []

@@ -24,6 +24,7 @@ def test_traditional_script_is_read_as_simplified(typed, read):
     ("请问，您好！王建国讲话有几个部分?!", "王建国讲话有几个部分?"),
     ("麻烦问一下 招商 大会 上 讲了哪些 措施", "招商大会上讲了哪些措施"),
     ("２０２２年ＧＤＰ增长多少", "2022年GDP增长多少"),
+    ("二〇一九年政府工作报告的赤字率", "2019年政府工作报告的赤字率"),
     ("——营商环境怎么说——", "营商环境怎么说"),
     ("请问", "请问"),  # nothing else was asked: the opener is the question
     ("你好，在吗", "你好，在吗"),  # too short a rest to be a question of its own

@@ -107,6 +107,17 @@ def test_placeholders_are_unknown_not_guessed():
     assert extract_metadata("同志们：今天我们开会研究工作。").title is None
 
 
+@pytest.mark.parametrize("byline, date", [("（二〇二四年五月四日）", "2024-05-04"), ("（一九九八年十二月三十一日）", "1998-12-31"),
+                                          ("（2024年5月4日）", "2024-05-04"), ("（二〇二四年十三月一日）", None)])
+def test_a_by_line_date_in_any_numerals_is_read_with_its_span(byline, date):
+    text = f"在全市招商大会上的讲话\n市委书记 张笑东\n{byline}\n同志们：今天开会。"
+    meta = extract_metadata(text)
+    assert meta.date == date
+    if date:
+        start, end = meta.span("date")
+        assert text[start:end] == byline.strip("（）")
+
+
 def test_blessings_are_not_places():
     assert "安康" not in extract_metadata("最后，祝大家身体健康、吉祥安康！").places
 

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.understanding import Intent, SpeechCatalogue, analyse
 from assistant.understanding.intent import intent_of, ordinal_of
-from assistant.understanding.numerals import number_of
+from vectorstore.text.numerals import arabic_years, numeral_value
 
 
 def record(id, title=None, meeting=None, speaker=None, role=None, date=None, places=(), region=None):
@@ -96,9 +96,15 @@ def test_ordinals(question, ordinal):
 
 
 @pytest.mark.parametrize("text,value", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23),
-                                        ("两", 2), ("7", 7), ("一百零五", 105), ("几", None)])
+                                        ("两", 2), ("7", 7), ("一百零五", 105), ("几", None), ("１５", 15),
+                                        ("二〇二四", 2024), ("三千", 3000), ("百", 100), ("十万", 100_000)])
 def test_numerals(text, value):
-    assert number_of(text) == value
+    assert numeral_value(text) == value
+
+
+def test_years_written_digit_by_digit_become_arabic_but_other_numerals_stay():
+    assert arabic_years("二〇二四年五月的讲话和一九九八年的报告") == "2024年五月的讲话和1998年的报告"
+    assert arabic_years("第十二年，三千年") == "第十二年，三千年"
 
 
 def test_constraints_name_places_years_speakers():
@@ -164,3 +170,11 @@ def test_a_name_piece_does_not_end_on_de():
     found = analyse("2022年政府工作报告的居民消费价格涨幅目标是多少？", catalogue, places_in=lambda _: ()).scope
     assert found.certain and found.best == "c.jsonl#2"
     assert asks_top_level("第二个部分讲了什么？") and not asks_top_level("第二个方面讲了什么？")
+
+
+@pytest.mark.parametrize("intro, count", [("要做到十二个必须：", 12), ("落实15条措施：", 15), ("抓好几个方面：", 0),
+                                          ("重点抓好三项工作：", 3), ("两个不变：", 2)])
+def test_a_list_intro_states_its_count_in_any_numeral(intro, count):
+    from assistant.answering.picker.enumerations import _stated_count
+
+    assert _stated_count(intro) == count

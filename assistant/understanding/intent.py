@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from assistant.understanding.numerals import number_of
+from vectorstore.text.numerals import numeral_value
 
 _NUM = r"[一二三四五六七八九十两\d]{1,3}"
 
@@ -64,7 +64,7 @@ def ordinal_of(text: str) -> int | None:
     """The ordinal a question names: 第三点 → 3, “二、” → 2, 最后一点 → -1, 开头部分 → 1."""
     match = _ORDINAL.search(text)
     if match:
-        return number_of(next(group for group in match.groups() if group))
+        return numeral_value(next(group for group in match.groups() if group))
     if _LAST.search(text):
         return -1
     return 1 if _FIRST.search(text) else None
@@ -83,7 +83,7 @@ def stated_count(text: str) -> int | None:
     """How many parts the question says a list has: 「三点承诺」 → 3, 「7个抓」 → 7 (ordinals excluded)."""
     for match in _COUNT.finditer(text):
         if text[max(0, match.start() - 1):match.start()] != "第":
-            return number_of(match.group(1))
+            return numeral_value(match.group(1))
     return None
 
 

@@ -2,7 +2,7 @@
 
 Done once, at the door of the core: 繁體 becomes 简体 (OpenCC ``t2s``, word by word, so 「發展」
 「臺灣」 come out right); full-width letters and digits become half-width (punctuation stays, the
-rules read both widths); the noise of typed questions goes (【…】 tags, runs of ？？ or !!, spaces
+rules read both widths), and years written digit by digit (「二〇二四年」) Arabic; the noise of typed questions goes (【…】 tags, runs of ？？ or !!, spaces
 inside Chinese, openers such as 「请问」「您好，」); and a misspelt name is read as the speaker or
 place of the indexed speeches it sounds like (安杨 → 安阳, 张晓冬 → 张笑东: the same pinyin, a
 shared character, and not itself a name the speeches hold).
@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from assistant.understanding.lexicon.courtesy import OPENERS
+from vectorstore.text.numerals import arabic_years
 from vectorstore.text.tokens import is_word
 
 _TAG = re.compile(r"【[^【】]{0,12}】")
@@ -45,7 +46,7 @@ def to_simplified(text: str) -> str:
 
 def tidy(text: str) -> str:
     """Width, noise and openers: what a person typed around the question."""
-    text = text.translate(_FULL_WIDTH_ALNUM).strip()
+    text = arabic_years(text.translate(_FULL_WIDTH_ALNUM).strip())
     text = _TAG.sub(" ", text)
     text = _REPEATED_MARK.sub(r"\1", text)
     text = _INNER_SPACE.sub("", text)

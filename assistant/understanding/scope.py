@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.understanding.catalogue import MIN_NAME_GRAM, SpeechCatalogue, SpeechEntry
-from assistant.understanding.numerals import number_of
+from vectorstore.text.numerals import numeral_value
 
 # Weights are in characters of a name only one speech has (「推介会」 = 3).
 MAX_NAME_PIECES = 3
@@ -147,7 +147,7 @@ def _place_share(entry: SpeechEntry, places: tuple[str, ...]) -> float:
 
 def _part_asked(text: str) -> int | None:
     match = _PART.search(text)
-    return number_of(match.group(1)) if match else None
+    return numeral_value(match.group(1)) if match else None
 
 
 def _phrase_owners(quoted: tuple[str, ...], speeches_with) -> set[str]:

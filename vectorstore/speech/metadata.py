@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from vectorstore.speech.places import place_names
 from vectorstore.speech.model import SpeechMeta
+from vectorstore.text.numerals import numeral_value
 
 _HEADER_LINES = 6
 _TITLE_WORDS = re.compile(r"(?:讲话|发言|致辞|报告|讲稿|主持词|动员|条例|办法|规定|细则|决定|意见|通知|方案|规划|纲要)$|讲话|发言|致辞|报告")
@@ -27,7 +28,8 @@ _ROLE = (
 _ROLE_LINE = re.compile(rf"^({_ROLE})\s*([\u4e00-\u9fff]{{2,4}}|[Xx×＊*]{{2,4}})?\s*(?:[（(].*[）)])?$")
 _NAME_LINE = re.compile(r"^([\u4e00-\u9fff]{2,4}|[Xx×]{2,4})\s*[（(][^）)]*[）)]$")
 _ROLE_IN_TITLE = re.compile(rf"^({_ROLE})(?:[\u4e00-\u9fff]{{2,3}})?在")
-_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+                   r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")  # 2024年5月4日 or 二〇二四年五月四日
 _ISO_DATE = re.compile(r"^(\d{4})(?:[-./年](\d{1,2}))?(?:[-./月](\d{1,2}))?日?$")
 _NOT_A_PLACE = re.compile(r"(?:吉祥|平安|健康|幸福|快乐|身体)安康")
 _MEETING_IN_TITLE = re.compile(r"在(.{2,40}?)(?:上|上面)的(?:讲话|发言|致辞|报告|主持词)")
@@ -138,7 +140,7 @@ def find_date(lines: list[Line]) -> Found:
     for line in lines:
         match = _DATE.search(line.text)
         if match:
-            year, month, day = (int(group) for group in match.groups())
+            year, month, day = (numeral_value(group) or 0 for group in match.groups())
             if 1 <= month <= 12 and 1 <= day <= 31:
                 where = _at(line, match)
                 return Found(f"{year:04d}-{month:02d}-{day:02d}", where.start, where.end)

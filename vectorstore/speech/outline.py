@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from vectorstore.text.numerals import numeral_value
+
 _CN = "一二三四五六七八九十百零〇两"
 _CN_SMALL = "一二三四五六七八九十"
 _HEADING_PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -46,8 +48,6 @@ _MAX_HEADING_CHARS = 40
 SECTION_SEPARATOR = " › "
 _STRUCTURAL_KINDS = frozenset({"第篇", "第编", "第章", "第节", "第部分", "第条"})
 _NUMERAL = re.compile(rf"\d+|[{_CN}千]+")
-_DIGITS = {char: value for value, char in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CLAUSE_START = r"(?:^|(?<=[。；;！？!?：:，,]))"
 _SEQUENCE_WORDS = ("首先", "其次", "再次")
 _INLINE_PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -126,20 +126,6 @@ def heading_ordinal(line: str, kind: str) -> int | None:
     match = pattern.match(line)
     numeral = _NUMERAL.search(line, 0, match.end()) if match else None
     return numeral_value(numeral.group()) if numeral else None
-
-
-def numeral_value(numeral: str) -> int:
-    """``12``, ``１２``, ``十二``, ``一百零一``, ``两`` → their value."""
-    if numeral.isdigit():
-        return int(numeral)
-    total = digit = 0
-    for char in numeral:
-        if char in _UNITS:
-            total += (digit or 1) * _UNITS[char]
-            digit = 0
-        else:
-            digit = _DIGITS[char]
-    return total + digit
 
 
 def outline_blocks(text: str) -> list[Block]:

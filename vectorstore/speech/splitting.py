@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vectorstore.speech.outline import numeral_value
+from vectorstore.text.numerals import numeral_value
 
 _PART_HEADING = re.compile(r"^第([一二三四五六七八九十百零〇\d]+)篇\s*[：:、.．]?\s*(.*)$", re.M)
 _TEASER_END = re.compile(r"(?:\.{3,}|…+)$")

@@ -8,13 +8,14 @@ import re
 from dataclasses import dataclass
 
 from assistant.retrieval.evidence import Evidence
+from vectorstore.text.numerals import numeral_value
 from vectorstore.text.sentences import Sentence, content_chars
 from vectorstore.speech.outline import item_marker
 
 _INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
 _ASKS_LIST = re.compile(r"哪些|哪几|有几|包括什么|包括哪|几个方面")
 _INLINE_FIRST = re.compile(r"[，,：:]\s*(第一是|一是|首先|其一)")
-_COUNT = re.compile(r"([一二三四五六七八九十]|\d)(?:个|条|点|项|种|句)")
+_COUNT = re.compile(r"([零〇一二三四五六七八九十两百]+|\d+)(?:个|条|点|项|种|句)")
 LIST_REACH = 2500  # list items are looked for this many characters after the intro
 SHORT_SENTENCE = 16
 _LIST_INTRO = re.compile(r"[：:]$|(?:以下|如下|下面)|[一二三四五六七八九十两几\d]+(?:个|条|点|方面|项|种|句)")
@@ -118,8 +119,7 @@ def _stated_count(text: str) -> int:
     match = _COUNT.search(text)
     if not match:
         return 0
-    value = match.group(1)
-    return int(value) if value.isdigit() else "一二三四五六七八九十".find(value) + 1
+    return numeral_value(match.group(1)) or 0
 
 
 def _starts_line(item: ScoredSentence) -> bool:

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.understanding.reading import read_question, tidy, to_simplified
 
-NAMES = ["洛阳", "王建国", "郑州", "信阳市", "县委书记"]
+NAMES = ["洛阳", "王建国", "郑州", "信阳市", "县委书记", "福建"]
 
 
 @pytest.mark.parametrize("typed, read", [
@@ -39,7 +39,8 @@ def test_noise_width_and_openers_are_removed(typed, read):
     ("王建过讲话的第二部分", "王建国讲话的第二部分"),
     ("王健国和郑州的讲话", "王建国和郑州的讲话"),  # one name spelt right, another wrong
     ("信洋市的项目有哪些", "信阳市的项目有哪些"),
-    ("要落实到位并且见效", "要落实到位并且见效"),  # 建校 is a word; nothing sounds like a name here
+    ("要落实到位并且见效", "要落实到位并且见效"),
+    ("要求各级政府建立哪些制度", "要求各级政府建立哪些制度"),  # 府建 sounds like 福建 but crosses two words
 ])
 def test_a_misspelt_name_is_read_as_the_name_it_sounds_like(typed, read):
     assert read_question(typed, NAMES) == read

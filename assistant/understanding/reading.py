@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from assistant.understanding.lexicon.courtesy import OPENERS
 from vectorstore.text.numerals import arabic_years
-from vectorstore.text.tokens import is_word
+from vectorstore.text.tokens import is_word, segment
 
 _TAG = re.compile(r"【[^【】]{0,12}】")
 _REPEATED_MARK = re.compile(r"([?？!！。.])[?？!！。.]+")
@@ -96,22 +96,31 @@ def sound_of(text: str) -> tuple[str, ...]:
 
 
 def respelt(text: str, sounds: NameSounds) -> str:
-    """``text`` with each run that sounds like a name, and is neither a name nor a word, spelt as that name."""
+    """``text`` with each run of whole words that sounds like a name, and is neither a name nor a word,
+    spelt as that name (a run across a word boundary, 「政府建立」's 「府建」, is never a name)."""
     if not sounds.by_sound:
         return text
     taken = [False] * len(text)  # characters of names spelt right (or already respelt)
     for name in sounds.names:
         for match in re.finditer(re.escape(name), text):
             taken[match.start():match.end()] = [True] * len(name)
+    bounds = word_bounds(text)
     for length in sounds.lengths:
-        start = 0
-        while start + length <= len(text):
+        for start in sorted(bounds):
             piece = text[start:start + length]
-            name = None if any(taken[start:start + length]) or is_word(piece) else sounds.spelling(piece)
+            if len(piece) < length or start + length not in bounds or any(taken[start:start + length]):
+                continue
+            name = None if is_word(piece) else sounds.spelling(piece)
             if name is not None:
                 text = text[:start] + name + text[start + length:]
                 taken[start:start + length] = [True] * length
-                start += length
-            else:
-                start += 1
     return text
+
+
+def word_bounds(text: str) -> set[int]:
+    """Offsets where jieba starts or ends a word of ``text``."""
+    bounds, offset = {0}, 0
+    for word in segment(text):
+        offset += len(word)
+        bounds.add(offset)
+    return bounds

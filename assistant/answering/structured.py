@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from assistant.answering.composers import Draft, compose, content_words, heading_named, part_offsets, quoted_heading
 from assistant.answering.cross import compose_cross
+from assistant.answering.mention import compose_mention
 from assistant.answering.meta import compose_meta
 from assistant.answering.opening import POINTS_AT_OPENING, about_the_occasion, from_opening
 from assistant.answering.speech_view import SpeechView
@@ -57,6 +58,9 @@ class StructuredAnswers:
         """A composed answer for outline / item / summary / cross questions, or None."""
         if analysis.intent is Intent.CROSS and self.picker is not None:
             return compose_cross(cross_topic(analysis.text), evidences, self.picker.score_sentences)
+        if analysis.intent is Intent.MENTION:
+            view = self.view_for(analysis, evidences, need_scope=True) if analysis.scope.certain else None
+            return compose_mention(analysis, view) if view else None
         if analysis.intent not in COMPOSED_INTENTS:
             return None
         view = self.view_for(analysis, evidences)

@@ -23,6 +23,7 @@ class Intent(str, Enum):
     DEFINITION = "definition"  # 什么是X
     NUMBER = "number"  # 多少
     LIST = "list"  # 哪些
+    MENTION = "mention"  # yes or no: 有没有提到X, 是否提及X, 提到X了吗
     FACT = "fact"
 
 
@@ -35,8 +36,11 @@ _ITEM = re.compile(rf"第{_NUM}(?:点|条|项|个方面|个|位|句)|排(?:在)?
 _PARTS = re.compile(r"哪几(?:个)?(?:方面|部分|点|条|项|块|章|节|编)|哪[一二三四五六七八九十两\d]+(?:个)?(?:方面|部分|点|条|项)|分(?:了|成|为)哪几|下设|下面分|包括哪几")
 _META = re.compile(r"是谁|哪位|谁(?:讲|作|在|拍板|主持|传达|宣读|强调|做)|什么职务|职务|哪一天|哪天|什么时候|何时|哪一年|哪年"
                    r"|几月份?|哪次会议|什么会议|哪个会|哪座城市|哪个城市|哪个省|哪个市|哪个县|讲话人是|讲话者是|生肖")
+# 「有没有提到X」「是否提及X」「提到X了吗」「提没提X」: is X in the speech (a yes or a no)
+_MENTION = re.compile(r"有没有(?:提到|提及|讲到|谈到|说到|涉及|提)|是否(?:提到|提及|讲到|谈到|说到|涉及)|有无(?:提到|提及|涉及)"
+                      r"|提没提|(?:提到|提及|讲到|谈到|说到|涉及)(?:了|过)?[^？?，,。]{1,24}(?:吗|没有|么)[？?]?$")
 _DEFINITION = re.compile(r"什么是|是什么意思|指的是什么|是指什么|含义|什么叫")
-_NUMBER = re.compile(r"多少|(?<!哪)几(?:个|条|届|亿|万|倍|成|年|天|日|分钟|小时|周岁|亩|人)|比例|百分之|多长时间|多久|多大|什么水平|幅度")
+_NUMBER = re.compile(r"多少|(?<!哪)几(?:个|条|届|亿|万|倍|成|年|天|日|分钟|小时|周岁|亩|人|座|家|所|项|次|批|名|辆|台|户|处|场)|比例|百分之|多长时间|多久|多大|什么水平|幅度")
 _LIST = re.compile(r"哪些|哪几|有几|包括什么|包括哪")
 _ORDINAL = re.compile(rf"第({_NUM})(?:大)?(?:点|条|项|个方面|个|位|部分|方面|句|篇)|排(?:在)?第({_NUM})|[“\"「]({_NUM})[、.．][”\"」]")
 _LAST = re.compile(r"最后(?:的)?(?:那)?(?:一|个)?(?:大)?(?:点|条|项|个|部分|方面)|收尾(?:的)?(?:那)?(?:个)?(?:大)?(?:部分|方面)|最后一大")
@@ -53,6 +57,8 @@ def intent_of(text: str) -> Intent:
         return Intent.OUTLINE
     if _ITEM.search(text):
         return Intent.ITEM
+    if _MENTION.search(text) and not _NUMBER.search(text) and not _LIST.search(text):
+        return Intent.MENTION
     for pattern, intent in ((_META, Intent.META), (_DEFINITION, Intent.DEFINITION), (_NUMBER, Intent.NUMBER),
                             (_LIST, Intent.LIST)):
         if pattern.search(text):
@@ -96,6 +102,18 @@ _CROSS_FORM = re.compile(
     r"(?:各自|分别)(?:是)?(?:都)?(?:怎么|如何|怎样)(?:说|讲|表述|规定|用|要求|部署|提)的?|各(?:自)?提了(?:哪些|什么)(?:要求|措施|说法)?"
     r"|(?:有|的有|都有)?(?:哪些|哪几|几)篇?(?:讲话|篇)(?:里|中)?(?:都)?|(?:提到|提出|讲到|谈到|引用了?|说到)(?:了)?|的说法"
     r"|(?:各自|分别)|[？?]")
+
+
+_MENTION_TOPIC = re.compile(r"(?:提到|提及|讲到|谈到|说到|涉及|提没提|提)(?:了|过)?(?P<topic>[^？?。！!]+?)"
+                            r"(?:的(?:内容|问题|事情|事|说法))?(?:了|过)?(?:吗|么|没有)?[？?。！!]*$")
+
+
+def mention_topic(text: str) -> str:
+    """What a yes-or-no question asks the speech to mention: 「…有没有提到新能源汽车？」 → 新能源汽车,
+    「…里提到营商环境了吗？」 → 营商环境."""
+    match = _MENTION_TOPIC.search(text)
+    topic = match.group("topic") if match else text
+    return topic.strip("，,、 “”\"「」『』‘’") or text
 
 
 def cross_topic(text: str) -> str:

@@ -5,31 +5,13 @@ from __future__ import annotations
 
 import re
 
+
 from assistant.answering.composers import Draft, label
 from assistant.answering.speech_view import SpeechView
+from assistant.understanding.lexicon.metadata import ASKS_CITY, ASKS_PROVINCE, FIELD_NAMES, asked_fields
 from assistant.understanding.question import quoted_terms
 from assistant.types import REFUSAL, Citation
 from vectorstore.speech.places import is_city, is_province, province_of
-
-ASKS_SPEAKER = re.compile(r"(?:讲话人|讲话者|发言人)(?:是谁|是哪位|叫什么)|谁(?:讲|作|发表)的|出自哪位|哪位(?:领导|书记|县长|市长|省长)"
-                          r"|姓甚名谁|叫什么名字|是谁(?:讲|作|发表)|谁的讲话|是谁$|是谁[？?]")
-ASKS_DATE = re.compile(r"哪一?天|哪一年(?:讲|召开|开)|日期|什么时候(?:讲|作|召开|开)|何时(?:讲|召开|开)|几月份?(?:开|召开|讲)")
-ASKS_MEETING = re.compile(r"哪次会议|什么会议上|哪个会|什么会上|在什么场合")
-ASKS_ROLE = re.compile(r"什么职务|担任什么|什么身份")
-ASKS_CITY = re.compile(r"哪座城市|哪个城市|哪一个城市|哪个市|什么城市|哪座城")
-ASKS_PROVINCE = re.compile(r"哪个省|哪一个省|哪一省|什么省|哪个省份")
-FIELD_NAMES = {"speaker": "讲话人的姓名", "date": "讲话日期", "meeting": "会议名称", "speaker_role": "讲话人的职务"}
-
-
-def asked_fields(question: str) -> tuple[str, ...]:
-    asked = [(ASKS_SPEAKER, "speaker"), (ASKS_DATE, "date"), (ASKS_MEETING, "meeting"), (ASKS_ROLE, "speaker_role")]
-    return tuple(name for pattern, name in asked if pattern.search(question))
-
-
-def answered_by_metadata(question: str) -> bool:
-    """The question asks what the metadata line states: who, when, which meeting, which city or province."""
-    return bool(asked_fields(question) or ASKS_CITY.search(question) or ASKS_PROVINCE.search(question))
-
 
 def compose_meta(question: str, view: SpeechView) -> Draft | None:
     """「这是市委书记张笑东2024年5月4日在…上的讲话。」 with a citation of the by-line or title;
@@ -46,8 +28,37 @@ def compose_meta(question: str, view: SpeechView) -> Draft | None:
     marker = cite_statement(view, citations)
     unstated = "；".join(f"讲话没有写明{FIELD_NAMES[name]}" for name in missing)
     text = sentence + (f"[{marker}]" if marker else "") + (f"（{unstated}）" if unstated else "")
-    text += "".join(f"\n{line}" for line in place_lines(question, view, citations))
+    lines = place_lines(question, view, citations) + said_lines(question, view, citations)
+    lines += year_lines(view, citations) if "date" in missing else []
+    text += "".join(f"\n{line}" for line in lines)
     return Draft(text, tuple(citations)) if citations else None
+
+
+def said_lines(question: str, view: SpeechView, citations: list[Citation]) -> list[str]:
+    """A question that names its speech by what it says (「提出“归雁工程”的，是在哪次会议上…」): the
+    sentence saying it, so the answer shows why this is the speech."""
+    for term in quoted_terms(question):
+        holding = sentences_holding(view, term)
+        number = view.cite(citations, *holding[0]) if holding else None
+        if number:
+            return [f"讲话中说：{holding[0][1].text}[{number}]"]
+    return []
+
+
+_PRESENT = re.compile(r"今年|当前|目前|本年度")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def year_lines(view: SpeechView, citations: list[Citation]) -> list[str]:
+    """No date stated: the year a sentence places the present in (「当前，各地都把2023年作为…」),
+    said as an inference with that sentence; nothing when no sentence does, or they disagree."""
+    found = [(evidence, sentence, years.pop()) for evidence, sentence in view.sentences_from(0, count=10**6)
+             if _PRESENT.search(sentence.text) and len(years := set(_YEAR.findall(sentence.text))) == 1]
+    if not found or len({year for _, _, year in found}) > 1:
+        return []
+    evidence, sentence, year = found[0]
+    number = view.cite(citations, evidence, sentence)
+    return [f"讲话没有写明日期，从内容看应在{year}年：{sentence.text}[{number}]"] if number else []
 
 
 CITY_SELF = ("我市", "本市", "全市")  # a sentence naming the city as the speaker's own

@@ -14,7 +14,7 @@ from assistant.answering.answerer import Answerer, Draft
 from assistant.answering.constraints import refusal as constraint_refusal
 from assistant.answering.constraints import unmet
 from assistant.answering.cross import with_sources_named
-from assistant.answering.meta import answered_by_metadata
+from assistant.understanding.lexicon.metadata import answered_by_metadata
 from assistant.answering.structured import QuotedPart, StructuredAnswers, joined
 from assistant.retrieval.evidence import Evidence
 from assistant.understanding.lexicon.forms import asked_form, wants_number

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from assistant.understanding.lexicon.metadata import ABOUT_THE_SPEAKER_OR_MEETING
 from vectorstore.text.numerals import numeral_value
 
 _NUM = r"[一二三四五六七八九十两\d]{1,3}"
@@ -59,8 +60,8 @@ def intent_of(text: str) -> Intent:
         return Intent.ITEM
     if _MENTION.search(text) and not _NUMBER.search(text) and not _LIST.search(text):
         return Intent.MENTION
-    for pattern, intent in ((_META, Intent.META), (_DEFINITION, Intent.DEFINITION), (_NUMBER, Intent.NUMBER),
-                            (_LIST, Intent.LIST)):
+    for pattern, intent in ((_META, Intent.META), (ABOUT_THE_SPEAKER_OR_MEETING, Intent.META),
+                            (_DEFINITION, Intent.DEFINITION), (_NUMBER, Intent.NUMBER), (_LIST, Intent.LIST)):
         if pattern.search(text):
             return intent
     return Intent.FACT

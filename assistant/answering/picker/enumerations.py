@@ -54,6 +54,33 @@ def continuation(best: ScoredSentence, evidences: list[Evidence], question: str 
     return []
 
 
+def with_clause_runs(chosen: list[ScoredSentence], evidences: list[Evidence], question: str) -> list[ScoredSentence]:
+    """For a question asking what a list holds, each chosen clause that ends in ； followed by the rest of its sentence."""
+    if not _ASKS_LIST.search(question):
+        return chosen
+    taken = {item.sentence.start for item in chosen}
+    result = []
+    for item in chosen:
+        result.append(item)
+        for clause in clause_run(item, following(item, evidences)):
+            if clause.sentence.start not in taken:
+                taken.add(clause.sentence.start)
+                result.append(clause)
+    return result
+
+
+def clause_run(best: ScoredSentence, after: list[ScoredSentence]) -> list[ScoredSentence]:
+    """A list said in one sentence of ；-clauses (「还存在A，…；B，…；C，…等问题。」): the best clause
+    ends in ；, so the clauses after it belong to it, up to the one that ends the sentence."""
+    run, previous = [], best
+    for item in after:
+        if not previous.sentence.text.rstrip().endswith(("；", ";")) or paragraph_of(item) != paragraph_of(best):
+            break
+        run.append(item)
+        previous = item
+    return run[:MAX_LIST_ITEMS]
+
+
 def list_items(intro: ScoredSentence, after: list[ScoredSentence], asks_list: bool = False) -> list[ScoredSentence]:
     """When a sentence opens (or is the first item of) an enumeration, the first sentence of each item;
     for a question asking what a list holds, a sentence whose next paragraph starts one opens it."""

@@ -27,7 +27,7 @@ import numpy as np
 from assistant.answering.answerer import Draft
 from assistant.retrieval.evidence import Evidence
 from assistant.answering.citations import make_citation
-from assistant.answering.picker.enumerations import ScoredSentence, continuation, paragraph_of
+from assistant.answering.picker.enumerations import ScoredSentence, continuation, paragraph_of, with_clause_runs
 from vectorstore.text.sentences import normalise
 from assistant.understanding.lexicon.forms import FORMS, NUMBER, WANTS_NUMBER, forms_stated, has_figure
 from assistant.understanding.lexicon.asking import ASKING, QUESTION_WORDS
@@ -202,7 +202,7 @@ class ExtractiveAnswerer:
             if not _overlaps(candidate, chosen):
                 chosen.append(candidate)
         extra = self.complement(question, chosen, scored)
-        return chosen + ([extra] if extra else [])
+        return with_clause_runs(chosen + ([extra] if extra else []), evidences, question)
 
     def complement(self, question: str, chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> ScoredSentence | None:
         """For a question of two things (「A和B分别…」), the sentence of the same speech that holds

@@ -20,6 +20,7 @@ from assistant.retrieval.evidence import Evidence
 from assistant.understanding.lexicon.forms import asked_form, wants_number
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import cross_topic
+from assistant.understanding.question import per_year
 from assistant.understanding.service import Understanding, narrowed, preferred, search_text
 from vectorstore.search import SearchFilters
 
@@ -56,7 +57,9 @@ class AnswerPipeline:
         section = self.structured.quoted_part(analysis)
         evidences = self._evidence(query, analysis, filters, section)
         draft = self.structured.draft(analysis, evidences)
-        if draft is None:
+        if draft is None and per_year(analysis.text):
+            draft = yield from self._per_year(analysis, filters, section)
+        elif draft is None:
             draft = yield from self._picked(analysis, evidences, filters, section)
         else:
             yield draft.text
@@ -116,6 +119,25 @@ class AnswerPipeline:
         if meta is None or (picked is None and not answered_by_metadata(analysis.text)):
             return picked  # the meta line alone answers only a question about who / when / which meeting
         return joined(meta, picked)
+
+    def _per_year(self, analysis: QuestionAnalysis, filters, section: QuotedPart | None):
+        """One figure asked for several years: each year asked as its own question and checked on its
+        own (another year's figure is no answer for it); a year nothing answers says so."""
+        draft: Draft | None = None
+        for year, question in per_year(analysis.text):
+            yield f"{year}年："
+            asked = self.understanding.analyse(question)
+            picked = yield from self._picked(asked, self._evidence(question, asked, filters, section), filters, section)
+            checked = self._checked(asked, picked)
+            if checked is None or not checked.grounded or not checked.citations:
+                yield "没有找到。"
+                part = Draft(f"{year}年：没有找到。", ())
+            else:
+                part = Draft(f"{year}年：{checked.text}", checked.citations)
+            yield "\n"
+            draft = part if draft is None else joined(draft, part) if part.citations else \
+                Draft(f"{draft.text}\n{part.text}", draft.citations)
+        return draft if draft is not None and draft.citations else None
 
     def _part_evidence(self, part: str, analysis: QuestionAnalysis, filters, section: QuotedPart | None) -> list[Evidence]:
         named = "".join(term for term in analysis.scope.terms if term not in part)

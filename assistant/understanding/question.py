@@ -15,13 +15,18 @@ _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]
 _QUOTED_TERM = re.compile(r"[“\"「『‘']([^”\"」』’']{2,24})[”\"」』’']")
 _NUMBER_SLOGAN = re.compile(r"(?<![\d.])\d{5,}(?![\d.%年万亿元])")
 _YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
+# 「2010到2012年」「2019、2020和2021年」: several years, one figure asked of each (「分别」「每年」)
+_YEARS_RUN = re.compile(r"(?:19|20)\d{2}(?:\s*年)?(?:\s*(?:到|至|—|–|－|-|~|～|、|和|与|及|，|,)\s*(?:19|20)\d{2}(?:\s*年)?)+")
+_RANGE_SIGN = re.compile(r"到|至|—|–|－|-|~|～")
+_EACH = re.compile(r"分别|各自|各是|各为|每年|逐年|每一年|这几年|各年")
+MAX_YEARS_ASKED = 12
 NAMING_GAP = 6  # characters (「那篇」「和资金争取」) between two pieces of one name, in one clause
 _PUNCTUATION = re.compile(r"[，,。？?！!；;：:、]")
 # 「那篇讲话说，」「这份报告里」: words pointing at the speech, which sentences of it do not hold
 _POINTER = re.compile(r"[那这该此](?:一)?(?:篇|份|部(?!分)|次)(?:讲话|报告|文件|条例|会议)?(?:里|中|上)?(?:说|讲|提到|提出|指出)?[，,]?")
 MIN_FOCUS_TERM = 4  # shorter name pieces (「建设」) may be what the question is about
 
-__all__ = ["Constraints", "Intent", "QuestionAnalysis", "Scope", "analyse", "quoted_terms"]
+__all__ = ["Constraints", "Intent", "QuestionAnalysis", "Scope", "analyse", "per_year", "quoted_terms"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,23 @@ class QuestionAnalysis:
         return _POINTER.sub(" ", text)
 
 
+def per_year(text: str) -> list[tuple[int, str]]:
+    """A figure asked for each of several years (「2010到2012年的赤字率分别是多少？」) as one question
+    a year (「2010年的赤字率是多少？」…); [] when the question asks no such thing."""
+    run = _YEARS_RUN.search(text)
+    if run is None or not _EACH.search(text):
+        return []
+    years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", run.group())]
+    if len(years) == 2 and _RANGE_SIGN.search(run.group()) and years[0] < years[1]:
+        years = list(range(years[0], years[1] + 1))
+    if not 2 <= len(set(years)) <= MAX_YEARS_ASKED:
+        return []
+    rest = _EACH.sub(lambda each: each.group()[1:] if each.group() in ("各是", "各为") else "",
+                     text[:run.start()] + "{}年" + text[run.end():].lstrip("年"))
+    rest = re.sub(r"[，,]\s*(?=的)", "", rest)
+    return [(year, rest.format(year)) for year in dict.fromkeys(years)]
+
+
 def naming_region(text: str, terms: list[str]) -> tuple[int, int] | None:
     """``[start, end)`` where the question names the speech: its first name piece and the pieces
     next to it (「重庆市…条例明令禁止…」); a title word met later (「二十大报告…的中国特色」) is
@@ -85,7 +107,7 @@ def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str],
     quoted = tuple(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(text)))
     places = places_in(text)
     constraints = Constraints(
-        places=places, years=tuple(int(y) for y in _YEAR.findall(text)),
+        places=places, years=tuple(dict.fromkeys([int(y) for y in _YEAR.findall(text)] + [y for y, _ in per_year(text)])),
         speakers=tuple(sorted(name for name in catalogue.speakers if name in text)),
         ordinal=ordinal_of(text), top_level=asks_top_level(text))
     scope = scope_of(text, catalogue, places, speeches_with, quoted)

@@ -39,9 +39,10 @@ def said_lines(question: str, view: SpeechView, citations: list[Citation]) -> li
     sentence saying it, so the answer shows why this is the speech."""
     for term in quoted_terms(question):
         holding = sentences_holding(view, term)
+        known = len(citations)
         number = view.cite(citations, *holding[0]) if holding else None
-        if number:
-            return [f"讲话中说：{holding[0][1].text}[{number}]"]
+        if number:  # a sentence the answer cites already needs no line of its own
+            return [f"讲话中说：{holding[0][1].text}[{number}]"] if number > known else []
     return []
 
 

@@ -19,7 +19,6 @@ from assistant.answering.structured import QuotedPart, StructuredAnswers, joined
 from assistant.retrieval.evidence import Evidence
 from assistant.understanding.lexicon.forms import asked_form, wants_number
 from assistant.understanding import Intent, QuestionAnalysis
-from assistant.understanding.intent import cross_topic
 from assistant.understanding.question import per_year
 from assistant.understanding.service import Understanding, narrowed, preferred, search_text
 from vectorstore.search import SearchFilters
@@ -91,7 +90,8 @@ class AnswerPipeline:
     def _evidence(self, query: str, analysis: QuestionAnalysis, filters, section: QuotedPart | None) -> list[Evidence]:
         scoped = narrowed(filters, analysis)
         if analysis.intent is Intent.CROSS:
-            return self.retriever.evidence(cross_topic(query), scoped, k=CROSS_PASSAGES, per_speech=CROSS_PER_SPEECH)
+            scoped = self._within(scoped, analysis.compared)
+            return self.retriever.evidence(analysis.topic, scoped, k=CROSS_PASSAGES, per_speech=CROSS_PER_SPEECH)
         text, span = in_section(search_text(query, filters, analysis), section)
         return self.retriever.evidence(text, scoped, prefer=preferred(analysis), stating=asked_form(query), part=span)
 

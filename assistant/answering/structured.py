@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answering.composers import Draft, compose, content_words, heading_named, part_offsets, quoted_heading
-from assistant.answering.cross import compose_cross
+from assistant.answering.cross import compose_cross, speech_label
 from assistant.answering.mention import compose_mention
 from assistant.answering.meta import compose_meta
 from assistant.answering.opening import POINTS_AT_OPENING, about_the_occasion, from_opening
@@ -16,13 +16,14 @@ from assistant.answering.speech_view import SpeechView
 from assistant.retrieval.evidence import Evidence
 from assistant.understanding.lexicon.forms import wants_number
 from assistant.understanding import Intent, QuestionAnalysis
-from assistant.understanding.intent import cross_topic
 from vectorstore.speech.types import Passage
 
 STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
 COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)  # a list question is composed when a part's heading matches it
 HEADING_INTENTS = (Intent.FACT, Intent.LIST, Intent.DEFINITION)  # a part's opening may answer these, not a figure
 _MARKER = re.compile(r"\[(\d+)\]")
+_GAPS = re.compile(r"[\s，,、？?]+")
+_EDGE_WORDS = re.compile(r"^(?:的讲话|讲话|和|与|及|对|的)+|(?:的讲话|讲话|是什么|怎么讲|怎么说|的)+$")
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class StructuredAnswers:
     def draft(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
         """A composed answer for outline / item / summary / cross questions, or None."""
         if analysis.intent is Intent.CROSS and self.picker is not None:
-            return compose_cross(cross_topic(analysis.text), evidences, self.picker.score_sentences)
+            return self.compared_too(analysis, compose_cross(analysis.topic, evidences, self.picker.score_sentences))
         if analysis.intent is Intent.MENTION:
             view = self.view_for(analysis, evidences, need_scope=True) if analysis.scope.certain else None
             return compose_mention(analysis, view) if view else None
@@ -65,6 +66,17 @@ class StructuredAnswers:
             return None
         view = self.view_for(analysis, evidences)
         return compose(analysis, view, self.idf) if view else None
+
+    def compared_too(self, analysis: QuestionAnalysis, draft: Draft | None) -> Draft | None:
+        """A comparison says of each speech it names that has no line on the topic that it has none."""
+        answered = {citation.speech_id for citation in draft.citations} if draft else set()
+        records = self.index.speeches()
+        silent = [records[i] for i in analysis.compared if i not in answered and i in records]
+        if draft is None or not silent:
+            return draft
+        topic = analysis.quoted[0] if analysis.quoted else _EDGE_WORDS.sub("", _GAPS.sub("", analysis.topic))
+        lines = [f"{speech_label(record)}：没有找到讲“{topic}”的内容。" for record in silent]
+        return Draft("\n".join([draft.text, *lines]), draft.citations)
 
     def meta(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
         """The who/when/which-meeting line of a meta question, or None."""

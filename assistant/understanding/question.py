@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.understanding.catalogue import SpeechCatalogue
-from assistant.understanding.intent import Intent, asks_top_level, intent_of, ordinal_of
+from assistant.understanding.intent import Intent, asks_top_level, cross_topic, intent_of, ordinal_of
 from assistant.understanding.scope import Scope, scope_of
 
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]")
@@ -18,6 +18,8 @@ _YEAR = re.compile(r"(1[89]\d{2}|20\d{2})\s*年")
 # 「2010到2012年」「2019、2020和2021年」: several years, one figure asked of each (「分别」「每年」)
 _YEARS_RUN = re.compile(r"(?:19|20)\d{2}(?:\s*年)?(?:\s*(?:到|至|—|–|－|-|~|～|、|和|与|及|，|,)\s*(?:19|20)\d{2}(?:\s*年)?)+")
 _RANGE_SIGN = re.compile(r"到|至|—|–|－|-|~|～")
+# 「两篇讲话…分别…」「…有什么不同」: the speeches the question names are compared
+_COMPARE = re.compile(r"分别|各自|两篇|几篇|有什么不同|有何不同|有什么区别|区别|异同|相比|对比")
 _EACH = re.compile(r"分别|各自|各是|各为|每年|逐年|每一年|这几年|各年")
 MAX_YEARS_ASKED = 12
 NAMING_GAP = 6  # characters (「那篇」「和资金争取」) between two pieces of one name, in one clause
@@ -47,6 +49,16 @@ class QuestionAnalysis:
     scope: Scope = field(default_factory=Scope)
     constraints: Constraints = field(default_factory=Constraints)
     quoted: tuple[str, ...] = ()
+    compared: tuple[str, ...] = ()  # the speeches a question names to compare (「株洲和安阳两篇讲话…分别…」)
+
+    @property
+    def topic(self) -> str:
+        """What a question across speeches is about: without its form (「哪几篇…各自…」) and, when it
+        compares named speeches, without the words that named them."""
+        text = self.text
+        for term in sorted(self.scope.named_by if self.compared else (), key=len, reverse=True):
+            text = text.replace(term, " ")
+        return cross_topic(text)
 
     @property
     def focus(self) -> str:
@@ -111,7 +123,16 @@ def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str],
         speakers=tuple(sorted(name for name in catalogue.speakers if name in text)),
         ordinal=ordinal_of(text), top_level=asks_top_level(text))
     scope = scope_of(text, catalogue, places, speeches_with, quoted)
-    return QuestionAnalysis(text=text, intent=intent_of(text), scope=scope, constraints=constraints, quoted=quoted)
+    compared = compared_speeches(text, scope)
+    return QuestionAnalysis(text=text, intent=Intent.CROSS if compared else intent_of(text), scope=scope,
+                            constraints=constraints, quoted=quoted, compared=compared)
+
+
+def compared_speeches(text: str, scope: Scope) -> tuple[str, ...]:
+    """The speeches a question names and compares: two or more named (none standing out) and a
+    comparing form; a figure asked for each of several years is not a comparison of speeches."""
+    named = len(scope.speech_ids) >= 2 and not scope.certain and not scope.weak
+    return scope.speech_ids if named and _COMPARE.search(text) and not per_year(text) else ()
 
 
 def quoted_terms(question: str) -> list[str]:

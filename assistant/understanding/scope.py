@@ -43,6 +43,7 @@ class Scope:
     reasons: tuple[str, ...] = ()
     weak: bool = False  # only a short name piece points at them (「一季度」 may be the topic): no reranking
     terms: tuple[str, ...] = ()  # the words of the question that named the best speech (not what it asks)
+    named_by: tuple[str, ...] = ()  # the words that named any of the speeches (all of them, for a comparison)
 
     @property
     def best(self) -> str | None:
@@ -166,6 +167,8 @@ def _decide(scored: list[tuple[float, str, tuple[str, ...], tuple[str, ...]]]) -
     best, speech_id, reasons, terms = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     if best >= CERTAIN_SCORE and best >= CERTAIN_MARGIN * runner_up:
-        return Scope((speech_id,), certain=True, reasons=reasons, terms=terms)
-    close = tuple(item[1] for item in scored if item[0] >= PARTIAL_SHARE * best)
-    return Scope(close, certain=False, reasons=reasons, terms=terms, weak=best < CERTAIN_SCORE)
+        return Scope((speech_id,), certain=True, reasons=reasons, terms=terms, named_by=terms)
+    close = [item for item in scored if item[0] >= PARTIAL_SHARE * best]
+    named_by = tuple(dict.fromkeys(term for item in close for term in item[3]))
+    return Scope(tuple(item[1] for item in close), certain=False, reasons=reasons, terms=terms,
+                 weak=best < CERTAIN_SCORE, named_by=named_by)

@@ -165,8 +165,8 @@ class AnswerPipeline:
         reason = unmet(analysis, draft, records)
         if reason:
             return constraint_refusal(reason)
-        if analysis.scope.certain or analysis.intent is Intent.CROSS:
-            return draft
+        if analysis.scope.certain or analysis.intent in (Intent.CROSS, Intent.COLLECTION):
+            return draft  # each line of a cross or collection answer names its document already
         return with_sources_named(draft, records)
 
 

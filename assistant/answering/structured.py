@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answering.composers import Draft, compose, content_words, heading_named, part_offsets, quoted_heading
+from assistant.answering.collection import compose_collection
 from assistant.answering.cross import compose_cross, speech_label
 from assistant.answering.mention import compose_mention
 from assistant.answering.meta import compose_meta
@@ -57,6 +58,8 @@ class StructuredAnswers:
 
     def draft(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
         """A composed answer for outline / item / summary / cross questions, or None."""
+        if analysis.intent is Intent.COLLECTION:
+            return compose_collection(analysis, self.index)
         if analysis.intent is Intent.CROSS and self.picker is not None:
             return self.compared_too(analysis, compose_cross(analysis.topic, evidences, self.picker.score_sentences))
         if analysis.intent is Intent.MENTION:

@@ -16,6 +16,7 @@ _NUM = r"[一二三四五六七八九十两\d]{1,3}"
 
 
 class Intent(str, Enum):
+    COLLECTION = "collection"  # which documents the collection holds: 收录了哪些省的X条例, 资料库里有几份X
     META = "meta"  # who / when / which meeting / which city / what role
     OUTLINE = "outline"  # the parts of a section: 哪几个方面, 第三部分讲了什么, 下设哪几条
     ITEM = "item"  # the N-th item of a list: 第三点具体怎么说
@@ -28,6 +29,14 @@ class Intent(str, Enum):
     FACT = "fact"
 
 
+# 「收录了哪些省的优化营商环境条例」「资料库里有几份政府工作报告」: about the collection's documents
+DOCUMENT_KINDS = r"条例|办法|规定|报告|讲话|决定|意见|通知|法律|法规|规划|文件|公报|决议"
+_COLLECTION = re.compile(rf"(?:收录(?:了)?|(?:资料|文件|知识)库?(?:里|中)?(?:一共|总共|共)?(?:有|收)).{{0,24}}(?:{DOCUMENT_KINDS})"
+                         rf"|(?:哪些|哪几个)(?:省|市|省份|城市|地方|地区)(?:的|出台了?|制定了?).{{0,20}}(?:{DOCUMENT_KINDS})"
+                         rf"|(?:一共|总共|共)(?:有|收录了?)?(?:几|多少)(?:篇|份|部)")
+_COLLECTION_FORM = re.compile(r"^.*?(?:收录(?:了)?|(?:资料|文件|知识)库?(?:里|中)?(?:一共|总共|共)?(?:有|收(?:录)?了?)"
+                              r"|(?:一共|总共|共)(?:有|收录了?)?(?:几|多少)(?:篇|份|部))"
+                              r"|(?:哪些|哪几个|哪几|几|多少)(?:省|市|省份|城市|地方|地区|篇|份|部)?(?:的|出台了?|制定了?)?|关于|[？?。]+$")
 _CROSS = re.compile(r"哪些讲话|哪几篇|哪些篇|几篇讲话|哪篇讲话.{0,6}和|各自|分别(?:是)?怎么(?:说|讲|表述|规定|用)|有哪几次|都有哪些讲话")
 _SUMMARY = re.compile(r"主要讲了|主要讲的|讲了哪些内容|主要内容|概括(?:一下|下|地)|(?:请|帮我|简要|简单)概括|(?:怎么|如何)概括|概括[这那该本]"
                       r"|总结一下|梗概|大意|要点是什么")
@@ -50,6 +59,8 @@ _FIRST = re.compile(r"开头(?:的)?(?:那)?(?:一)?(?:大)?部分|第一大|开
 
 def intent_of(text: str) -> Intent:
     """The question's intent; the more specific forms win."""
+    if _COLLECTION.search(text):
+        return Intent.COLLECTION
     if _CROSS.search(text):
         return Intent.CROSS
     if _SUMMARY.search(text) and not _SECTION.search(text):
@@ -107,6 +118,16 @@ _CROSS_FORM = re.compile(
 
 _MENTION_TOPIC = re.compile(r"(?:提到|提及|讲到|谈到|说到|涉及|提没提|提)(?:了|过)?(?P<topic>[^？?。！!]+?)"
                             r"(?:的(?:内容|问题|事情|事|说法))?(?:了|过)?(?:吗|么|没有)?[？?。！!]*$")
+
+
+def collection_topic(text: str) -> str:
+    """The documents a question about the collection means: 「收录了哪些省的优化营商环境条例？」 → 优化营商环境条例."""
+    return _COLLECTION_FORM.sub("", text).strip("，, 的") or text
+
+
+def asks_by_region(text: str) -> bool:
+    """「哪些省的…」「哪几个城市…」: the documents are wanted by where they come from."""
+    return bool(re.search(r"(?:哪些|哪几个|哪几)(?:省|市|省份|城市|地方|地区)", text))
 
 
 def mention_topic(text: str) -> str:

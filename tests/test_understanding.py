@@ -178,3 +178,9 @@ def test_a_list_intro_states_its_count_in_any_numeral(intro, count):
     from assistant.answering.picker.enumerations import _stated_count
 
     assert _stated_count(intro) == count
+
+
+@pytest.mark.parametrize("question", ["这篇讲话一共讲了几个方面？", "讲话总共分了几部分？", "那份报告分成几大块？",
+                                      "王建国的讲话有几个部分？"])
+def test_how_many_parts_is_a_question_about_the_outline(question):
+    assert intent_of(question) is Intent.OUTLINE

@@ -22,7 +22,7 @@ from assistant.answering.speech_view import SpeechView, text_between
 from assistant.types import REFUSAL, Citation
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import stated_count, without_ordinals
-from assistant.understanding.lexicon.asking import QUESTION_WORDS
+from assistant.understanding.lexicon.asking import QUESTION_WORDS, STRUCTURE_WORDS
 from vectorstore.text.sentences import Sentence, split_sentences
 from assistant.understanding.lexicon.thesaurus import held_aliases
 from vectorstore.text.tokens import STOP_WORDS, normalize, segment, tokenize
@@ -41,8 +41,6 @@ ITEM_SENTENCES = 8
 ITEM_CHARS = 260  # an item is quoted up to about this many characters (at least its first sentence)
 CN_ORDINALS = "一二三四五六七八九十"
 # Words that only say a question asks for parts (「这篇讲话包括哪几部分」), not which part
-STRUCTURE_WORDS = frozenset("方面 部分 一部分 几部分 几点 几个 哪几 几章 几节 几编 包括 分为 分成 这篇 那篇 本篇 全文 大点 内容 "
-                            "讲话 报告 条例".split())
 ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 ARTICLE_CHARS = 400  # an article of a regulation is quoted up to about this many characters
 

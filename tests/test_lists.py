@@ -28,3 +28,36 @@ def test_every_clause_of_a_list_sentence_is_given(assistant):
 def test_a_question_not_asking_for_a_list_gets_the_clause_alone(assistant):
     answer = assistant.ask("北岭县的审批环节怎么样？")
     assert "审批环节偏多" in answer.text and "政策兑现偏慢" not in answer.text
+
+
+RULES = """南湖市专项资金管理办法
+第一条 为了规范专项资金管理，提高资金使用效益，制定本办法。
+第二条 本办法适用于市级财政安排的专项资金。
+第三条 专项资金应当用于企业技术改造、人才培养、市场开拓、品牌建设等方面。
+第四条 申请专项资金的企业应当符合下列条件：
+（一）在本市依法登记注册；
+（二）近三年无严重失信记录；
+（三）财务管理制度健全。
+第五条 专项资金实行绩效评价制度，评价结果作为下一年度安排资金的依据。
+第六条 市财政部门应当从下列方面对专项资金的使用进行检查：
+（一）资金是否专款专用；
+（二）项目是否按期实施。
+"""
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory):
+    return assistant_with(tmp_path_factory.mktemp("rules"), {"南湖办法.txt": RULES})
+
+
+def test_an_article_listing_in_one_sentence_is_the_answer_alone(rules):
+    answer = rules.ask("南湖市专项资金管理办法规定，专项资金应当用于哪些方面？")
+    assert "技术改造、人才培养、市场开拓、品牌建设" in answer.text
+    assert "第四条" not in answer.text and "第五条" not in answer.text  # the next articles say other things
+    assert "专款专用" not in answer.text  # nor is a list whose heading only shares the question's words
+
+
+def test_an_article_opening_items_is_still_given_with_its_items(rules):
+    answer = rules.ask("南湖市专项资金管理办法规定，申请专项资金的企业应当符合哪些条件？")
+    for item in ("依法登记注册", "无严重失信记录", "财务管理制度健全"):
+        assert item in answer.text

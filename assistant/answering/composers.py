@@ -42,6 +42,7 @@ ITEM_CHARS = 260  # an item is quoted up to about this many characters (at least
 CN_ORDINALS = "一二三四五六七八九十"
 # Words that only say a question asks for parts (「这篇讲话包括哪几部分」), not which part
 ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
+INLINE_ITEMS = 2  # a sentence with this many 、 lists items in itself
 ARTICLE_CHARS = 400  # an article of a regulation is quoted up to about this many characters
 
 
@@ -132,9 +133,16 @@ def compose_list(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) ->
     if part is None or part.is_root:
         return None
     score = part_score(analysis, view, part, idf, stated_count(analysis.text))
-    if score < MIN_HEADING_MATCH:
+    if score < MIN_HEADING_MATCH or said_in_one_sentence(analysis, view, idf, score):
         return None
     return compose_outline(analysis, view, idf, innermost(analysis, view, part, score, idf))
+
+
+def said_in_one_sentence(analysis: QuestionAnalysis, view: SpeechView, idf: Callable, score: float) -> bool:
+    """A sentence that lists items with 、 and matches the question better than the enumeration's
+    heading (「政府投资资金应当投向…社会公益服务、公共基础设施、农业农村…」) is the answer: the picker's."""
+    return any(text.count("、") >= INLINE_ITEMS and part_match(analysis, (text, ""), idf) > score
+               for text in (sentence.text for _, sentence in view.sentences_from(0, count=10**6)))
 
 
 def innermost(analysis: QuestionAnalysis, view: SpeechView, part: Part, score: float, idf: Callable) -> Part:

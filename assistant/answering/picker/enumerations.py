@@ -87,6 +87,8 @@ def list_items(intro: ScoredSentence, after: list[ScoredSentence], asks_list: bo
     first_kind = first_item_kind(intro.sentence.text)
     if first_kind and after and _opens_other_list(intro.sentence.text, first_kind, after[0].sentence.text):
         first_kind = None  # 「第三十二条…禁止下列行为：」 opens 「（一）…」, not the next article
+    if item_kind(intro.sentence.text) == "第条" and not intro.sentence.text.rstrip().endswith(("：", ":")):
+        return []  # an article opens no list of the articles after it: each says something else
     count = _stated_count(intro.sentence.text)
     opens_items = asks_list and bool(after) and paragraph_of(after[0]) != paragraph_of(intro) and item_kind(after[0].sentence.text)
     if not (first_kind or count or opens_items or _LIST_INTRO.search(intro.sentence.text)):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.pipeline import question_parts
+from assistant.understanding.question import question_parts
 from assistant.understanding.lexicon.thesaurus import held_aliases
 from tests.fakes import assistant_with
 

@@ -12,7 +12,6 @@ sentence picker answers then.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +21,7 @@ from assistant.answering.speech_view import SpeechView, text_between
 from assistant.types import REFUSAL, Citation
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.intent import stated_count, without_ordinals
-from assistant.understanding.lexicon.asking import QUESTION_WORDS, STRUCTURE_WORDS
+from assistant.understanding.lexicon.asking import QUESTION_WORDS, STRUCTURE_WORDS, names_article
 from vectorstore.text.sentences import Sentence, split_sentences
 from assistant.understanding.lexicon.thesaurus import held_aliases
 from vectorstore.text.tokens import STOP_WORDS, normalize, segment, tokenize
@@ -41,7 +40,6 @@ ITEM_SENTENCES = 8
 ITEM_CHARS = 260  # an item is quoted up to about this many characters (at least its first sentence)
 CN_ORDINALS = "一二三四五六七八九十"
 # Words that only say a question asks for parts (「这篇讲话包括哪几部分」), not which part
-ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 INLINE_ITEMS = 2  # a sentence with this many 、 lists items in itself
 ARTICLE_CHARS = 400  # an article of a regulation is quoted up to about this many characters
 
@@ -159,7 +157,7 @@ def innermost(analysis: QuestionAnalysis, view: SpeechView, part: Part, score: f
 
 def numbered_article(analysis: QuestionAnalysis, view: SpeechView):
     """「第十五条」 in a text whose articles are numbered through (a regulation): that article."""
-    if not analysis.constraints.ordinal or not ARTICLE.search(analysis.text):
+    if not analysis.constraints.ordinal or not names_article(analysis.text):
         return None
     return next((node for _, node in view.outline.walk()
                  if node.kind == "第条" and node.ordinal == analysis.constraints.ordinal), None)

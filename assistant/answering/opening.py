@@ -14,24 +14,17 @@ import re
 import numpy as np
 
 from assistant.answering.speech_view import SpeechView
+from assistant.understanding.lexicon.asking import asks_when
 from assistant.retrieval.evidence import Evidence
 from assistant.answering.picker.extractive import SIMILARITY_CHARS
 from vectorstore.text.sentences import Sentence, content_chars
 
-POINTS_AT_OPENING = re.compile(r"开场|开头|开篇|一开始|开宗明义|讲话之初")
-ABOUT_THE_MEETING = re.compile(r"会前|会上(?:由谁|是谁|谁|有哪些|已经|还)|议程|召开|开会|开的|这次会|那次会|本次会|刚才|讲完后|之后还|闭幕|结束的|哪次会|什么会"
-                               r"|几月|哪一年|哪年|什么时候|主持|拍板|决定召开")
-ASKS_WHEN = re.compile(r"哪一年|哪年|几月|什么时候|何时|哪一天|哪天|什么时间")
 DATED = re.compile(r"(?:19|20)\d{2}年|[元正一二三四五六七八九十\d]{1,2}月|[一二三四]季度|春节|年初|年底|伊始")
 YEAR = re.compile(r"(?:19|20)\d{2}年")
 WHEN_REACH = 3000  # an undated opening: a year named this soon after it dates the speech
 OPENING_MAX = 1500  # characters of a speech without headings read as its opening
 OPENING_MIN = 120  # an opening shorter than this (a heading right after the title) is none
 MIN_SENTENCE = 8
-
-
-def about_the_occasion(text: str) -> bool:
-    return bool(POINTS_AT_OPENING.search(text) or ABOUT_THE_MEETING.search(text))
 
 
 def opening_span(view: SpeechView) -> tuple[int, int] | None:
@@ -61,7 +54,7 @@ def from_opening(focus: str, view: SpeechView, picker) -> list[tuple[Evidence, S
     starts = {sentence.start for _, sentence in found}
     evidences = list(dict.fromkeys(evidence for evidence, _ in found))
     by_words = [s for s in picker.score_sentences(focus, evidences) if s.sentence.start in starts]
-    dated = first_dated(view, found) if ASKS_WHEN.search(focus) else None
+    dated = first_dated(view, found) if asks_when(focus) else None
     chosen = [dated] if dated else []  # 「哪一年的事」: the first words about a time answer
     if not chosen and by_words and by_words[0].coverage > 0:
         chosen = [(by_words[0].evidence, by_words[0].sentence)]

@@ -6,7 +6,6 @@ its own retrieval inside the question's scope, and the answers are joined.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -17,15 +16,12 @@ from assistant.answering.cross import with_sources_named
 from assistant.understanding.lexicon.metadata import answered_by_metadata
 from assistant.answering.structured import QuotedPart, StructuredAnswers, joined
 from assistant.retrieval.evidence import Evidence
-from assistant.understanding.lexicon.forms import asked_form, wants_number
+from assistant.understanding.lexicon.forms import asked_form
 from assistant.understanding import Intent, QuestionAnalysis
 from assistant.understanding.question import per_year
 from assistant.understanding.service import Understanding, narrowed, preferred, search_text
 from vectorstore.search import SearchFilters
 
-_PART_END = re.compile(r"(?<=[？?])")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-MIN_PART_CHARS = 5  # a part of a question has at least this many characters of its own
 CROSS_PASSAGES = 10  # a question across speeches reads more passages, at most 2 from one speech
 CROSS_PER_SPEECH = 2
 
@@ -102,7 +98,7 @@ class AnswerPipeline:
             return meta
         if meta is not None:
             yield meta.text + "\n"
-        parts = question_parts(analysis.text)
+        parts = analysis.parts
         picked = None
         for part in parts:
             drafted = self.structured.opening(analysis, part, evidences)
@@ -174,25 +170,3 @@ def in_section(text: str, section: QuotedPart | None) -> tuple[str, tuple[int, i
     """What to rank by, and the span to read, when the question names a part of its speech by a
     quoted phrase of the part's heading (``section``): the phrase says where, the rest what is asked."""
     return (section.unnamed(text), section.span) if section else (text, None)
-
-
-def question_parts(text: str) -> list[str]:
-    """A question's parts, each ending in its question mark; one part when it has no others.
-
-    A part too short to stand alone joins the next one, or the previous one when it is last;
-    a short part asking only for a figure (「…为什么调低？定在多少？」) asks it of what the
-    previous part is about, so it becomes that part's words plus its own."""
-    pieces = [part.strip("，, ") for part in _PART_END.split(text) if part.strip("，, ")]
-    parts: list[str] = []
-    carried = ""
-    for piece in pieces:
-        if len(_HAN.findall(piece)) >= MIN_PART_CHARS:
-            parts.append(carried + piece)
-            carried = ""
-        elif parts and wants_number(piece):
-            parts.append(parts[-1].rstrip("？?") + "，" + piece)
-        else:
-            carried += piece
-    if carried and parts:
-        parts[-1] += carried
-    return parts if len(parts) >= 2 else [text]

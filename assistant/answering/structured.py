@@ -12,9 +12,10 @@ from assistant.answering.collection import compose_collection
 from assistant.answering.cross import compose_cross, speech_label
 from assistant.answering.mention import compose_mention
 from assistant.answering.meta import compose_meta
-from assistant.answering.opening import POINTS_AT_OPENING, about_the_occasion, from_opening
+from assistant.answering.opening import from_opening
 from assistant.answering.speech_view import SpeechView
 from assistant.retrieval.evidence import Evidence
+from assistant.understanding.lexicon.asking import about_the_occasion, points_at_opening
 from assistant.understanding.lexicon.forms import wants_number
 from assistant.understanding import Intent, QuestionAnalysis
 from vectorstore.speech.types import Passage
@@ -23,8 +24,6 @@ STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
 COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)  # a list question is composed when a part's heading matches it
 HEADING_INTENTS = (Intent.FACT, Intent.LIST, Intent.DEFINITION)  # a part's opening may answer these, not a figure
 _MARKER = re.compile(r"\[(\d+)\]")
-_GAPS = re.compile(r"[\s，,、？?]+")
-_EDGE_WORDS = re.compile(r"^(?:的讲话|讲话|和|与|及|对|的)+|(?:的讲话|讲话|是什么|怎么讲|怎么说|的)+$")
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,7 @@ class StructuredAnswers:
         silent = [records[i] for i in analysis.compared if i not in answered and i in records]
         if draft is None or not silent:
             return draft
-        topic = analysis.quoted[0] if analysis.quoted else _EDGE_WORDS.sub("", _GAPS.sub("", analysis.topic))
-        lines = [f"{speech_label(record)}：没有找到讲“{topic}”的内容。" for record in silent]
+        lines = [f"{speech_label(record)}：没有找到讲“{analysis.topic_named}”的内容。" for record in silent]
         return Draft("\n".join([draft.text, *lines]), draft.citations)
 
     def meta(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
@@ -91,7 +89,7 @@ class StructuredAnswers:
     def opening(self, analysis: QuestionAnalysis, part: str, evidences: list[Evidence]) -> Draft | None:
         """A part of a question about the meeting (who convened it, what came before, 「开场时说…」),
         answered from the opening of the speech the question names; None for other parts."""
-        asks_meeting = analysis.intent is Intent.META or POINTS_AT_OPENING.search(analysis.text)
+        asks_meeting = analysis.intent is Intent.META or points_at_opening(analysis.text)
         if self.picker is None or not (analysis.scope.certain and asks_meeting and about_the_occasion(part)):
             return None
         if wants_number(part):

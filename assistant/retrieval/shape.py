@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from assistant.understanding.lexicon.asking import interrogatives
 from vectorstore.text.sentences import Sentence, bigrams, content_chars, split_sentences
 
 _QUESTION_END = re.compile(r"[？?][”’」』）)\s]*$")
@@ -35,7 +36,6 @@ DUPLICATE_FACTOR = 0.5  # it occurs more than once among the passages
 STUFFING_FLOOR = 0.2  # a stuffed passage's sentences keep (1 - stuffing), at least this
 MIN_NOVELTY = 0.3  # a question in a speech with less than this share of bigrams new to the user's asks it again
 ECHO_CONTEXT = 3  # characters beside a question word that make up the question's wording
-_INTERROGATIVE = re.compile(r"什么|多少|哪|怎么|怎样|如何|为什么|是否|谁|几")
 RECUR_OK = 2  # sentences of one speech that may match the question about as well as its best one…
 RECUR_SHARE = 0.9  # …"about as well": this share of the best match…
 RECUR_MIN = 0.25  # …and at least this match; more are stuffing when they are also…
@@ -130,7 +130,7 @@ def question_phrases(question: str) -> list[str]:
     """The question's wording around each question word: ECHO_CONTEXT content characters before
     or after it, with it (「什么是五皮」, 「分别是多少」)."""
     phrases = []
-    for match in _INTERROGATIVE.finditer(question):
+    for match in interrogatives(question):
         before = question[max(0, match.start() - ECHO_CONTEXT):match.end()]
         after = question[match.start():match.end() + ECHO_CONTEXT]
         phrases += [p for p in (before, after) if len(p) > len(match.group())]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from assistant.understanding.catalogue import SpeechCatalogue
 from assistant.understanding.intent import Intent, asks_top_level, cross_topic, intent_of, ordinal_of
+from assistant.understanding.lexicon.forms import wants_number
 from assistant.understanding.scope import Scope, scope_of
 
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]")
@@ -22,6 +23,11 @@ _RANGE_SIGN = re.compile(r"到|至|—|–|－|-|~|～")
 _COMPARE = re.compile(r"分别|各自|两篇|几篇|有什么不同|有何不同|有什么区别|区别|异同|相比|对比")
 _EACH = re.compile(r"分别|各自|各是|各为|每年|逐年|每一年|这几年|各年")
 MAX_YEARS_ASKED = 12
+_TOPIC_GAPS = re.compile(r"[\s，,、？?]+")
+_TOPIC_EDGES = re.compile(r"^(?:的讲话|讲话|和|与|及|对|的)+|(?:的讲话|讲话|是什么|怎么讲|怎么说|的)+$")
+_PART_END = re.compile(r"(?<=[？?])")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+MIN_PART_CHARS = 5  # a part of a question has at least this many characters of its own
 NAMING_GAP = 6  # characters (「那篇」「和资金争取」) between two pieces of one name, in one clause
 _PUNCTUATION = re.compile(r"[，,。？?！!；;：:、]")
 # 「那篇讲话说，」「这份报告里」: words pointing at the speech, which sentences of it do not hold
@@ -59,6 +65,17 @@ class QuestionAnalysis:
         for term in sorted(self.scope.named_by if self.compared else (), key=len, reverse=True):
             text = text.replace(term, " ")
         return cross_topic(text)
+
+    @property
+    def topic_named(self) -> str:
+        """The topic as an answer names it (「以商招商」): what the question quotes, else the topic
+        without the connecting words left around it."""
+        return self.quoted[0] if self.quoted else _TOPIC_EDGES.sub("", _TOPIC_GAPS.sub("", self.topic))
+
+    @property
+    def parts(self) -> list[str]:
+        """The question's parts, each asked on its own (one part for most questions)."""
+        return question_parts(self.text)
 
     @property
     def focus(self) -> str:
@@ -139,3 +156,25 @@ def quoted_terms(question: str) -> list[str]:
     """Terms the user quoted (「四千精神」, “144520”) or number slogans, in order."""
     terms = [m.group(1).strip() for m in _QUOTED_TERM.finditer(question)] + _NUMBER_SLOGAN.findall(question)
     return list(dict.fromkeys(term for term in terms if term))
+
+
+def question_parts(text: str) -> list[str]:
+    """A question's parts, each ending in its question mark; one part when it has no others.
+
+    A part too short to stand alone joins the next one, or the previous one when it is last;
+    a short part asking only for a figure (「…为什么调低？定在多少？」) asks it of what the
+    previous part is about, so it becomes that part's words plus its own."""
+    pieces = [part.strip("，, ") for part in _PART_END.split(text) if part.strip("，, ")]
+    parts: list[str] = []
+    carried = ""
+    for piece in pieces:
+        if len(_HAN.findall(piece)) >= MIN_PART_CHARS:
+            parts.append(carried + piece)
+            carried = ""
+        elif parts and wants_number(piece):
+            parts.append(parts[-1].rstrip("？?") + "，" + piece)
+        else:
+            carried += piece
+    if carried and parts:
+        parts[-1] += carried
+    return parts if len(parts) >= 2 else [text]

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 
 from assistant.retrieval.evidence import Evidence
+from assistant.understanding.lexicon.asking import asks_list
 from vectorstore.text.numerals import numeral_value
 from vectorstore.text.sentences import Sentence, content_chars
 from vectorstore.speech.outline import item_marker
 
 _INLINE_ITEM = re.compile(r"^(?:(?P<di_shi>第[一二三四五六七八九十]+是)|(?P<qi>其[一二三四五六])|(?P<shouxian>首先|其次|再次))")
-_ASKS_LIST = re.compile(r"哪些|哪几|有几|包括什么|包括哪|几个方面")
 _INLINE_FIRST = re.compile(r"[，,：:]\s*(第一是|一是|首先|其一)")
 _COUNT = re.compile(r"([零〇一二三四五六七八九十两百]+|\d+)(?:个|条|点|项|种|句)")
 LIST_REACH = 2500  # list items are looked for this many characters after the intro
@@ -46,7 +46,7 @@ def continuation(best: ScoredSentence, evidences: list[Evidence], question: str 
     """What must follow the best sentence: the items of a list it opens or belongs to, or the
     sentence after a short topic sentence (「要鼓励全民招商。」 is followed by how)."""
     after = following(best, evidences)
-    items = list_items(best, after, asks_list=bool(_ASKS_LIST.search(question)))
+    items = list_items(best, after, asks_list=asks_list(question))
     if items:
         return items
     if len(content_chars(best.sentence.text)) < SHORT_SENTENCE and after:
@@ -56,7 +56,7 @@ def continuation(best: ScoredSentence, evidences: list[Evidence], question: str 
 
 def with_clause_runs(chosen: list[ScoredSentence], evidences: list[Evidence], question: str) -> list[ScoredSentence]:
     """For a question asking what a list holds, each chosen clause that ends in ； followed by the rest of its sentence."""
-    if not _ASKS_LIST.search(question):
+    if not asks_list(question):
         return chosen
     taken = {item.sentence.start for item in chosen}
     result = []

@@ -30,7 +30,7 @@ from assistant.answering.citations import make_citation
 from assistant.answering.picker.enumerations import ScoredSentence, continuation, paragraph_of, with_clause_runs
 from vectorstore.text.sentences import normalise
 from assistant.understanding.lexicon.forms import FORMS, NUMBER, WANTS_NUMBER, forms_stated, has_figure
-from assistant.understanding.lexicon.asking import ASKING, QUESTION_WORDS
+from assistant.understanding.lexicon.asking import ASKING, QUESTION_WORDS, asks_two_things, asks_who_or_when
 from assistant.understanding.question import quoted_terms
 from vectorstore.text.sentences import Sentence
 from assistant.retrieval.shape import SentenceQuality
@@ -39,7 +39,6 @@ from assistant.types import Citation
 from vectorstore.text.tokens import search_words, tokenize
 
 FORM_BONUS = 0.15  # the sentence states what the question's form asks for (a time, a penalty, a range)
-_WHO_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 QUOTED_BONUS = 0.3  # the sentence holds a term the user quoted
 NUMBER_BONUS = 0.05  # a number, when the question asks for one
@@ -55,7 +54,6 @@ SCOPED_COVERAGE = 0.15  # in the speech a question names, the best sentence may 
 SCOPED_MARGIN = 3.0  # …when it holds this many times more than any other sentence
 SCOPED_NUMBER_COVERAGE = 0.25  # and a figure answers a "how much" question with this coverage (else 0.30)
 ALSO_SHARE = 0.8  # a further sentence must score this share of the best one
-_TWO_THINGS = re.compile(r"分别|各自|各是|以及|[和与及].{1,12}(?:都|又|还)")  # 「A和B分别…」
 COMPLEMENT_GAP = 0.25  # the chosen sentences leave out this share of the question's weighted words…
 THEME_PASSAGES = 4  # with this many passages of one speech read…
 THEME_SHARE = 0.8  # …a word this share of them holds…
@@ -207,7 +205,7 @@ class ExtractiveAnswerer:
     def complement(self, question: str, chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> ScoredSentence | None:
         """For a question of two things (「A和B分别…」), the sentence of the same speech that holds
         the question's words the chosen sentences leave out, when they leave out a good share."""
-        if not _TWO_THINGS.search(question):
+        if not asks_two_things(question):
             return None
         weights = self.idf(word_terms(question))
         total = sum(weights.values()) or 1.0
@@ -316,7 +314,7 @@ def _is_title(sentence: Sentence, evidence: Evidence) -> bool:
 def byline(question: str, best: ScoredSentence, evidences: list[Evidence]) -> list[ScoredSentence]:
     """For who/when questions, the header line that states the speaker or date."""
     record = best.evidence.record
-    if not _WHO_WHEN.search(question) or record is None:
+    if not asks_who_or_when(question) or record is None:
         return []
     wanted = [value for value in (record.speaker, _chinese_date(record.date)) if value]
     return [ScoredSentence(e, s, best.score, best.coverage) for e in evidences

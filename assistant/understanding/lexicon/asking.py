@@ -17,3 +17,50 @@ ASKING = re.compile("|".join(sorted(
 # Words of a question about a document's parts that name no part (「…的讲话一共讲了几个方面？」).
 STRUCTURE_WORDS = frozenset("方面 部分 一部分 几部分 几点 几个 哪几 几章 几节 几编 包括 分为 分成 这篇 那篇 本篇 全文 大点 内容 "
                             "讲话 报告 条例 一共 总共 分了 讲了".split())
+
+
+# The forms of question the answerers act on, each read here, once (the answering modules ask these).
+ASKS_LIST = re.compile(r"哪些|哪几|有几|包括什么|包括哪|几个方面")
+TWO_THINGS = re.compile(r"分别|各自|各是|以及|[和与及].{1,12}(?:都|又|还)")  # 「A和B分别…」
+WHO_OR_WHEN = re.compile(r"谁|哪天|哪一天|何时|什么时候|日期|哪年")
+INTERROGATIVE = re.compile(r"什么|多少|哪|怎么|怎样|如何|为什么|是否|谁|几")
+NAMES_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
+POINTS_AT_OPENING = re.compile(r"开场|开头|开篇|一开始|开宗明义|讲话之初")
+ABOUT_THE_MEETING = re.compile(r"会前|会上(?:由谁|是谁|谁|有哪些|已经|还)|议程|召开|开会|开的|这次会|那次会|本次会|刚才|讲完后|之后还|闭幕|结束的|哪次会|什么会"
+                               r"|几月|哪一年|哪年|什么时候|主持|拍板|决定召开")
+ASKS_WHEN = re.compile(r"哪一年|哪年|几月|什么时候|何时|哪一天|哪天|什么时间")
+
+
+def asks_list(text: str) -> bool:
+    return bool(ASKS_LIST.search(text))
+
+
+def asks_two_things(text: str) -> bool:
+    return bool(TWO_THINGS.search(text))
+
+
+def asks_who_or_when(text: str) -> bool:
+    return bool(WHO_OR_WHEN.search(text))
+
+
+def names_article(text: str) -> bool:
+    """「第十五条」: the question names an article of a regulation."""
+    return bool(NAMES_ARTICLE.search(text))
+
+
+def points_at_opening(text: str) -> bool:
+    return bool(POINTS_AT_OPENING.search(text))
+
+
+def about_the_occasion(text: str) -> bool:
+    """The question (or part) is about the meeting itself or the speech's opening."""
+    return bool(POINTS_AT_OPENING.search(text) or ABOUT_THE_MEETING.search(text))
+
+
+def asks_when(text: str) -> bool:
+    return bool(ASKS_WHEN.search(text))
+
+
+def interrogatives(text: str):
+    """Where the question's asking words stand (matches of INTERROGATIVE)."""
+    return INTERROGATIVE.finditer(text)

@@ -169,8 +169,19 @@ class Assistant:
                   "scope": scope, "scope_names": tuple(speech_name(records[i]) for i in scope if i in records)}
         if draft is None or not draft.grounded or not draft.citations:
             text = draft.text if draft is not None and not draft.grounded else REFUSAL
-            return Answer(**common, text=text, grounded=False, related=tuple(related(evidences)))
-        return Answer(**common, text=draft.text, grounded=True, citations=draft.citations)
+            return Answer(**common, text=text, grounded=False, related=tuple(related(evidences)),
+                          reason=refusal_reason(text, evidences))
+        return Answer(**common, text=draft.text, grounded=True, citations=draft.citations, kind=outcome.kind)
+
+
+def refusal_reason(text: str, evidences: list[Evidence]) -> str:
+    """Why a question was refused, in a sentence: the refusal's own explanation, else what was missing."""
+    explained = text.removeprefix(REFUSAL).strip("（）。 ")
+    if explained:
+        return explained
+    if not evidences:
+        return "没有检索到任何段落"
+    return "检索到的段落里没有一句话回答这个问题：没有句子含有问题足够多的词语，意思也不够接近"
 
 
 def related(evidences: list[Evidence]) -> list[RelatedPassage]:

@@ -112,10 +112,13 @@ class Answer(BaseModel):
     related: tuple[RelatedPassage, ...] = Field(default=(), description="nearest passages, offered when refusing")
     backend: str = Field(default="extractive", description="extractive, local or openai")
     intent: str = Field(default="fact", description="what the question asks: meta, outline, item, summary, cross, "
-                        "definition, number, list or fact")
+                        "definition, number, list, mention, collection or fact")
     scope: tuple[str, ...] = Field(default=(), description="ids of the speeches the question was taken to mean "
                                    "(empty when it names none)")
     scope_names: tuple[str, ...] = Field(default=(), description="those speeches as a user recognises them (title or meeting)")
+    kind: str | None = Field(default=None, description="the answer kind that answered (collection, mention, cross, "
+                             "structure, per_year, picked); none when refused")
+    reason: str | None = Field(default=None, description="why the question was refused (none when answered)")
 
     @property
     def rewritten(self) -> bool:

@@ -13,12 +13,11 @@ from assistant.answering.answerer import Answerer, Draft
 from assistant.answering.constraints import refusal as constraint_refusal
 from assistant.answering.constraints import unmet
 from assistant.answering.cross import with_sources_named
-from assistant.understanding.lexicon.metadata import answered_by_metadata
-from assistant.answering.structured import QuotedPart, StructuredAnswers, joined
+from assistant.answering.kinds import Ask, route
+from assistant.answering.structured import QuotedPart, StructuredAnswers, in_section
 from assistant.retrieval.evidence import Evidence
 from assistant.understanding.lexicon.forms import asked_form
 from assistant.understanding import Intent, QuestionAnalysis
-from assistant.understanding.question import per_year
 from assistant.understanding.service import Understanding, narrowed, preferred, search_text
 from vectorstore.search import SearchFilters
 
@@ -31,6 +30,7 @@ class Outcome:
     analysis: QuestionAnalysis
     evidences: list[Evidence]
     draft: Draft | None
+    kind: str | None = None  # the answer kind that answered (None: refused)
 
 
 class AnswerPipeline:
@@ -50,15 +50,15 @@ class AnswerPipeline:
         filters = self._excluding(self._within(filters, within), exclude)
         analysis = self.understanding.analyse(query)
         section = self.structured.quoted_part(analysis)
-        evidences = self._evidence(query, analysis, filters, section)
-        draft = self.structured.draft(analysis, evidences)
-        if draft is None and per_year(analysis.text):
-            draft = yield from self._per_year(analysis, filters, section)
-        elif draft is None:
-            draft = yield from self._picked(analysis, evidences, filters, section)
-        else:
-            yield draft.text
-        yield Outcome(analysis, evidences, self._checked(analysis, draft))
+        ask = Ask(analysis, self.evidence_for(query, analysis, filters, section), filters, section)
+        draft, kind = None, None
+        for kind in route(analysis):
+            draft = yield from kind.run(self, ask)
+            if draft is not None:
+                break
+        checked = self.checked(analysis, draft)
+        answered = kind.name if checked is not None and checked.grounded else None
+        yield Outcome(analysis, ask.evidences, checked, answered)
 
     def search(self, query: str, k: int, filters: SearchFilters | None):
         """Passages for a query through the same ranking answers read, the named part first."""
@@ -83,7 +83,7 @@ class AnswerPipeline:
         allowed = base.speech_ids or tuple(sorted(self.index.speeches()))
         return replace(base, speech_ids=tuple(i for i in allowed if i not in exclude))
 
-    def _evidence(self, query: str, analysis: QuestionAnalysis, filters, section: QuotedPart | None) -> list[Evidence]:
+    def evidence_for(self, query: str, analysis: QuestionAnalysis, filters, section: QuotedPart | None) -> list[Evidence]:
         scoped = narrowed(filters, analysis)
         if analysis.intent is Intent.CROSS:
             scoped = self._within(scoped, analysis.compared)
@@ -91,69 +91,7 @@ class AnswerPipeline:
         text, span = in_section(search_text(query, filters, analysis), section)
         return self.retriever.evidence(text, scoped, prefer=preferred(analysis), stating=asked_form(query), part=span)
 
-    def _picked(self, analysis: QuestionAnalysis, evidences: list[Evidence], filters, section: QuotedPart | None):
-        """The answerer's draft (streamed), part by part, after a meta line when one applies."""
-        meta = self.structured.meta(analysis, evidences)
-        if meta is not None and not meta.grounded:
-            return meta
-        if meta is not None:
-            yield meta.text + "\n"
-        parts = analysis.parts
-        picked = None
-        for part in parts:
-            drafted = self.structured.opening(analysis, part, evidences)
-            if drafted is not None:
-                yield drafted.text + "\n"
-            else:
-                part_evidence = evidences if len(parts) == 1 else self._part_evidence(part, analysis, filters, section)
-                drafted = yield from self._pick(analysis, part if len(parts) > 1 else None, part_evidence, section)
-            picked = drafted if picked is None else joined(picked, drafted)
-        if picked is None and len(parts) == 1:
-            picked = self.structured.by_heading(analysis, evidences)
-            if picked is not None:
-                yield picked.text
-        if meta is None or (picked is None and not answered_by_metadata(analysis.text)):
-            return picked  # the meta line alone answers only a question about who / when / which meeting
-        return joined(meta, picked)
-
-    def _per_year(self, analysis: QuestionAnalysis, filters, section: QuotedPart | None):
-        """One figure asked for several years: each year asked as its own question and checked on its
-        own (another year's figure is no answer for it); a year nothing answers says so."""
-        draft: Draft | None = None
-        for year, question in per_year(analysis.text):
-            yield f"{year}年："
-            asked = self.understanding.analyse(question)
-            picked = yield from self._picked(asked, self._evidence(question, asked, filters, section), filters, section)
-            checked = self._checked(asked, picked)
-            if checked is None or not checked.grounded or not checked.citations:
-                yield "没有找到。"
-                part = Draft(f"{year}年：没有找到。", ())
-            else:
-                part = Draft(f"{year}年：{checked.text}", checked.citations)
-            yield "\n"
-            draft = part if draft is None else joined(draft, part) if part.citations else \
-                Draft(f"{draft.text}\n{part.text}", draft.citations)
-        return draft if draft is not None and draft.citations else None
-
-    def _part_evidence(self, part: str, analysis: QuestionAnalysis, filters, section: QuotedPart | None) -> list[Evidence]:
-        named = "".join(term for term in analysis.scope.terms if term not in part)
-        text = search_text(part, filters, analysis)  # inside a named speech, what the part asks
-        text, span = in_section(named + part if text is part else text, section)
-        return self.retriever.evidence(text, narrowed(filters, analysis), prefer=preferred(analysis),
-                                       stating=asked_form(part), part=span)
-
-    def _pick(self, analysis: QuestionAnalysis, part: str | None, evidences: list[Evidence], section: QuotedPart | None):
-        question, _ = in_section(analysis.focus if part is None else analysis.focus_of(part), section)
-        outline = self.structured.outline_for(analysis, evidences)
-        result = None
-        for item in self.answerer.stream(question, evidences, outline=outline, scoped=analysis.scope.certain):
-            if isinstance(item, str):
-                yield item
-            else:
-                result = item  # the backend's Draft, or None
-        return result if result is not None and result.citations else None
-
-    def _checked(self, analysis: QuestionAnalysis, draft: Draft | None) -> Draft | None:
+    def checked(self, analysis: QuestionAnalysis, draft: Draft | None) -> Draft | None:
         """The draft held to the question's constraints, naming its speech when the question named none."""
         if draft is None or not draft.grounded:
             return draft
@@ -164,9 +102,3 @@ class AnswerPipeline:
         if analysis.scope.certain or analysis.intent in (Intent.CROSS, Intent.COLLECTION):
             return draft  # each line of a cross or collection answer names its document already
         return with_sources_named(draft, records)
-
-
-def in_section(text: str, section: QuotedPart | None) -> tuple[str, tuple[int, int] | None]:
-    """What to rank by, and the span to read, when the question names a part of its speech by a
-    quoted phrase of the part's heading (``section``): the phrase says where, the rest what is asked."""
-    return (section.unnamed(text), section.span) if section else (text, None)

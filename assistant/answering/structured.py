@@ -7,10 +7,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answering.composers import Draft, compose, content_words, heading_named, part_offsets, quoted_heading
-from assistant.answering.collection import compose_collection
-from assistant.answering.cross import compose_cross, speech_label
-from assistant.answering.mention import compose_mention
+from assistant.answering.composers import Draft, content_words, heading_named, part_offsets, quoted_heading
+from assistant.answering.cross import speech_label
 from assistant.answering.meta import compose_meta
 from assistant.answering.opening import from_opening
 from assistant.answering.speech_view import SpeechView
@@ -21,7 +19,6 @@ from assistant.understanding import Intent, QuestionAnalysis
 from vectorstore.speech.types import Passage
 
 STRUCTURE_INTENTS = (Intent.OUTLINE, Intent.ITEM, Intent.SUMMARY)
-COMPOSED_INTENTS = STRUCTURE_INTENTS + (Intent.LIST,)  # a list question is composed when a part's heading matches it
 HEADING_INTENTS = (Intent.FACT, Intent.LIST, Intent.DEFINITION)  # a part's opening may answer these, not a figure
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -54,20 +51,6 @@ class StructuredAnswers:
         self.index = index
         self.idf = idf
         self.picker = picker  # the ExtractiveAnswerer: its sentence scores serve cross-speech answers
-
-    def draft(self, analysis: QuestionAnalysis, evidences: list[Evidence]) -> Draft | None:
-        """A composed answer for outline / item / summary / cross questions, or None."""
-        if analysis.intent is Intent.COLLECTION:
-            return compose_collection(analysis, self.index)
-        if analysis.intent is Intent.CROSS and self.picker is not None:
-            return self.compared_too(analysis, compose_cross(analysis.topic, evidences, self.picker.score_sentences))
-        if analysis.intent is Intent.MENTION:
-            view = self.view_for(analysis, evidences, need_scope=True) if analysis.scope.certain else None
-            return compose_mention(analysis, view) if view else None
-        if analysis.intent not in COMPOSED_INTENTS:
-            return None
-        view = self.view_for(analysis, evidences)
-        return compose(analysis, view, self.idf) if view else None
 
     def compared_too(self, analysis: QuestionAnalysis, draft: Draft | None) -> Draft | None:
         """A comparison says of each speech it names that has no line on the topic that it has none."""
@@ -171,3 +154,9 @@ def joined(first: Draft, second: Draft | None) -> Draft:
              if not (markers := [numbers.get(int(n)) for n in _MARKER.findall(line)]) or set(markers) & fresh]
     text = "\n".join([first.text] + lines) if lines else first.text
     return Draft(text, first.citations + tuple(moved))
+
+
+def in_section(text: str, section: QuotedPart | None) -> tuple[str, tuple[int, int] | None]:
+    """What to rank by, and the span to read, when the question names a part of its speech by a
+    quoted phrase of the part's heading (``section``): the phrase says where, the rest what is asked."""
+    return (section.unnamed(text), section.span) if section else (text, None)

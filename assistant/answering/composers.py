@@ -156,8 +156,11 @@ def innermost(analysis: QuestionAnalysis, view: SpeechView, part: Part, score: f
 
 
 def numbered_article(analysis: QuestionAnalysis, view: SpeechView):
-    """「第十五条」 in a text whose articles are numbered through (a regulation): that article."""
-    if not analysis.constraints.ordinal or not names_article(analysis.text):
+    """「第十五条」 in a text whose articles are numbered through (a regulation): that article; not when
+    the question names the part the item is in (「第二部分的第三条」「“凭条件招商”下面的第一条」)."""
+    if not analysis.constraints.ordinal or not names_article(analysis.text) or analysis.constraints.part:
+        return None
+    if quoted_heading(view.outline, analysis.quoted) is not None:
         return None
     return next((node for _, node in view.outline.walk()
                  if node.kind == "第条" and node.ordinal == analysis.constraints.ordinal), None)
@@ -170,7 +173,7 @@ def compose_item(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) ->
         citations: list[Citation] = []
         line = quote_line(view, citations, article.heading_start, ITEM_SENTENCES, article.end, budget=ARTICLE_CHARS)
         return Draft(line, tuple(citations)) if line else None
-    part = named_part(analysis, view, idf, want_children=True)
+    part = item_parent(analysis, view, idf)
     if ordinal is None or part is None or not part.children:
         return None
     if ordinal > len(part.children):
@@ -189,14 +192,27 @@ def part_offsets(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) ->
     article = numbered_article(analysis, view)
     if article is not None:
         return [article.heading_start]
-    part = named_part(analysis, view, idf, want_children=analysis.intent is Intent.ITEM
-                      or not analysis.constraints.top_level)
+    part = item_parent(analysis, view, idf) if analysis.intent is Intent.ITEM else \
+        named_part(analysis, view, idf, want_children=not analysis.constraints.top_level)
     if part is None:
         return []
     ordinal = analysis.constraints.ordinal
     item = [part.children[ordinal - 1 if ordinal > 0 else -1].heading_start] if (
         analysis.intent is Intent.ITEM and ordinal and abs(ordinal) <= len(part.children)) else []
     return item + ([] if part.is_root else [part.heading_start])
+
+
+def item_parent(analysis: QuestionAnalysis, view: SpeechView, idf: Callable) -> Part | None:
+    """The part whose Nth item a question asks for, its items counted in order whatever their numbers say
+    (「第二条，…；第三条，…；第三条，…」): the top-level part it names (「第二部分的第三条」), the part
+    whose heading holds the phrase it quotes (「“凭条件招商”下面的第一条」), else the best heading match."""
+    nodes, part = view.outline.nodes, analysis.constraints.part
+    if part:
+        return as_part(nodes[part - 1]) if part <= len(nodes) else None
+    quoted = quoted_heading(view.outline, analysis.quoted)
+    if quoted is not None and len(quoted[0].children) >= 2:
+        return as_part(quoted[0])
+    return named_part(analysis, view, idf, want_children=True)
 
 
 def named_part(analysis: QuestionAnalysis, view: SpeechView, idf: Callable, want_children: bool) -> Part | None:

@@ -57,10 +57,25 @@ _LAST = re.compile(r"最后(?:的)?(?:那)?(?:一|个)?(?:大)?(?:点|条|项|�
 _FIRST = re.compile(r"开头(?:的)?(?:那)?(?:一)?(?:大)?部分|第一大|开篇")
 
 
+def part_and_item(text: str) -> tuple[int, int] | None:
+    """「第二部分的第三条」: the top-level part a question names and the item it asks for inside it;
+    None unless the question names both (「第二个部分」 alone names a part only)."""
+    section = _SECTION.search(text)
+    if section is None:
+        return None
+    item = next((m for m in _ITEM.finditer(text) if m.end() <= section.start() or m.start() >= section.end()), None)
+    if item is None:
+        return None
+    part, ordinal = ordinal_of(section.group()), ordinal_of(item.group())
+    return (part, ordinal) if part and ordinal else None
+
+
 def intent_of(text: str) -> Intent:
     """The question's intent; the more specific forms win."""
     if _COLLECTION.search(text):
         return Intent.COLLECTION
+    if part_and_item(text):
+        return Intent.ITEM
     if _CROSS.search(text):
         return Intent.CROSS
     if _SUMMARY.search(text) and not _SECTION.search(text):

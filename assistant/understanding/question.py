@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.understanding.catalogue import SpeechCatalogue
-from assistant.understanding.intent import Intent, asks_top_level, cross_topic, intent_of, ordinal_of
+from assistant.understanding.intent import Intent, asks_top_level, cross_topic, intent_of, ordinal_of, part_and_item
 from assistant.understanding.lexicon.forms import wants_number
 from assistant.understanding.scope import Scope, scope_of
 
@@ -46,6 +46,7 @@ class Constraints:
     speakers: tuple[str, ...] = ()
     ordinal: int | None = None  # 1-based; -1 = the last one
     top_level: bool = False  # the ordinal names a top-level part (第三部分, “二、”)
+    part: int | None = None  # 「第二部分的第三条」: the top-level part the item (``ordinal``) is asked in
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,19 @@ def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str],
     constraints = Constraints(
         places=places, years=tuple(dict.fromkeys([int(y) for y in _YEAR.findall(text)] + [y for y, _ in per_year(text)])),
         speakers=tuple(sorted(name for name in catalogue.speakers if name in text)),
-        ordinal=ordinal_of(text), top_level=asks_top_level(text))
+        **_ordinals(text))
     scope = scope_of(text, catalogue, places, speeches_with, quoted)
     compared = compared_speeches(text, scope)
     return QuestionAnalysis(text=text, intent=Intent.CROSS if compared else intent_of(text), scope=scope,
                             constraints=constraints, quoted=quoted, compared=compared)
+
+
+def _ordinals(text: str) -> dict:
+    """The ordinal a question asks for, and the part it is asked in when it names both."""
+    both = part_and_item(text)
+    if both:
+        return {"ordinal": both[1], "top_level": False, "part": both[0]}
+    return {"ordinal": ordinal_of(text), "top_level": asks_top_level(text)}
 
 
 def compared_speeches(text: str, scope: Scope) -> tuple[str, ...]:

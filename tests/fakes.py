@@ -12,7 +12,7 @@ from pathlib import Path
 
 from vectorstore.embedding.hashing import BigramEmbeddings
 
-__all__ = ["BigramEmbeddings", "assistant_with"]
+__all__ = ["BigramEmbeddings", "app_with", "assistant_with"]
 
 
 def assistant_with(root: Path, texts: dict[str, str]):
@@ -26,3 +26,13 @@ def assistant_with(root: Path, texts: dict[str, str]):
     built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
     built.add_files([Upload(name, text.encode()) for name, text in texts.items()])
     return built
+
+
+def app_with(root: Path, **settings_fields):
+    """The whole web app (API, OpenAI API, Gradio) over a real index of the default corpus in ``root``."""
+    from assistant import factory
+    from assistant.faces.web.server import create_app
+    from assistant.settings import load_settings
+
+    settings = load_settings(index_dir=root / "index", **settings_fields)
+    return create_app(factory.build_assistant(settings, embeddings=BigramEmbeddings()), settings)

@@ -7,20 +7,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant import factory
-from tests.fakes import BigramEmbeddings
+from tests.fakes import app_with
 from tests.servers import LOCAL
 
 SEED = "000_00b9841ddb1ffabe.txt"
 EVIL = "http://evil.test:7860"
-
-
-def app_with(tmp_path, **settings_fields):
-    from assistant.settings import load_settings
-    from assistant.faces.web.server import create_app
-
-    settings = load_settings(index_dir=tmp_path / "index", **settings_fields)
-    return create_app(factory.build_assistant(settings, embeddings=BigramEmbeddings()), settings)
 
 
 @pytest.fixture(scope="module")

@@ -6,20 +6,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant import factory
-from tests.fakes import BigramEmbeddings
+from tests.fakes import app_with
 from tests.servers import LOCAL
 
 OTHER_LOCAL_PAGE = "http://localhost:9999"
 ALLOWED = "https://intranet.example"
-
-
-def app_with(tmp_path, **settings_fields):
-    from assistant.settings import load_settings
-    from assistant.faces.web.server import create_app
-
-    settings = load_settings(index_dir=tmp_path / "index", **settings_fields)
-    return create_app(factory.build_assistant(settings, embeddings=BigramEmbeddings()), settings)
 
 
 @pytest.fixture(scope="module")

@@ -77,6 +77,13 @@ def segment(text: str) -> list[str]:
     return _jieba().lcut(text)
 
 
+def tagged(text: str) -> list[tuple[str, str]]:
+    """Jieba words of ``text`` with their part-of-speech flags (「城镇」 ns, 「登记」 v, 「失业率」 n)."""
+    from jieba.posseg import POSTokenizer
+
+    return [(pair.word, pair.flag) for pair in POSTokenizer(_jieba()).lcut(text)]
+
+
 def is_word(text: str) -> bool:
     """``text`` is a word of jieba's dictionary (「安养」 is; the misspelt name 「安杨」 is not)."""
     return _jieba().FREQ.get(text, 0) > 0

@@ -31,6 +31,7 @@ from assistant.answering.picker.enumerations import ScoredSentence, continuation
 from vectorstore.text.sentences import normalise
 from assistant.understanding.lexicon.forms import FORMS, NUMBER, WANTS_NUMBER, forms_stated, has_figure
 from assistant.understanding.lexicon.asking import ASKING, QUESTION_WORDS, asks_two_things, asks_who_or_when
+from assistant.understanding.measure import names_another_measure
 from assistant.understanding.question import quoted_terms
 from vectorstore.text.sentences import Sentence
 from assistant.retrieval.shape import SentenceQuality
@@ -111,7 +112,7 @@ class ExtractiveAnswerer:
         if not scored:
             return None
         if WANTS_NUMBER.search(question):
-            numeric = [s for s in scored if has_figure(question, s.sentence.text)
+            numeric = [s for s in scored if states_the_figure(question, s.sentence.text)
                        and s.coverage >= self.thresholds.number_coverage]
             return numeric[0] if numeric else None
         if scored[0].coverage >= self.thresholds.coverage and holds_a_word(question, scored[0]):
@@ -123,7 +124,7 @@ class ExtractiveAnswerer:
         """Inside the one speech a question names, a sentence that stands far above all others
         answers it even when it holds less of the question's words (「跻身全国两百强」 for 「多少强」)."""
         if WANTS_NUMBER.search(question):
-            numeric = [s for s in scored if has_figure(question, s.sentence.text) and s.coverage >= SCOPED_NUMBER_COVERAGE]
+            numeric = [s for s in scored if states_the_figure(question, s.sentence.text) and s.coverage >= SCOPED_NUMBER_COVERAGE]
             if numeric:
                 return numeric[0]
         if not scored or scored[0].coverage < SCOPED_COVERAGE or not holds_a_word(question, scored[0]):
@@ -133,7 +134,7 @@ class ExtractiveAnswerer:
         outshone = others and best.coverage < SCOPED_MARGIN * max(s.coverage for s in others)
         if outshone and not _states_form_alone(question, best, others):
             return None
-        if WANTS_NUMBER.search(question) and not has_figure(question, best.sentence.text):
+        if WANTS_NUMBER.search(question) and not states_the_figure(question, best.sentence.text):
             return None
         return best
 
@@ -217,6 +218,11 @@ class ExtractiveAnswerer:
         same = [s for s in scored if s.evidence.passage.speech_id == speech and not _overlaps(s, chosen)]
         best = max(same, key=lambda s: _covered(s.sentence.text, missing, total, question), default=None)
         return best if best is not None and _covered(best.sentence.text, missing, total, question) >= COMPLEMENT_MIN else None
+
+
+def states_the_figure(question: str, text: str) -> bool:
+    """The sentence states a figure of the measure asked, not of a sibling measure."""
+    return has_figure(question, text) and not names_another_measure(question, text)
 
 
 def theme_discounted(weights: dict[str, float], evidences: list[Evidence]) -> dict[str, float]:

@@ -61,3 +61,29 @@ def test_an_article_opening_items_is_still_given_with_its_items(rules):
     answer = rules.ask("南湖市专项资金管理办法规定，申请专项资金的企业应当符合哪些条件？")
     for item in ("依法登记注册", "无严重失信记录", "财务管理制度健全"):
         assert item in answer.text
+
+
+ITEMS = """在西峰市重点项目调度会上的讲话
+同志们：
+下一步，要突出“三个抓”：
+1、抓开工。对条件成熟的项目，倒排工期，力争五月底前全部开工。对一时开不了工的，逐个分析原因。
+2、抓用地保障。各县区要盘活闲置土地，优先保障重点项目用地。对急需用地的项目，可以采取“边报边建”的办法。
+3、抓资金落实。要积极争取专项债券，引导银行加大信贷投放。
+"""
+
+
+@pytest.fixture(scope="module")
+def items_assistant(tmp_path_factory):
+    return assistant_with(tmp_path_factory.mktemp("items"), {"西峰讲话.txt": ITEMS})
+
+
+def test_an_item_asked_how_is_answered_by_its_body_not_by_the_items_after_it(items_assistant):
+    answer = items_assistant.ask("西峰市重点项目调度会上，抓用地保障具体要怎么做？")
+    assert "边报边建" in answer.text and "盘活闲置土地" in answer.text, answer.text
+    assert "抓资金落实" not in answer.text
+
+
+def test_a_list_question_still_gets_the_items(items_assistant):
+    answer = items_assistant.ask("西峰市重点项目调度会上要突出哪“三个抓”？")
+    for item in ("抓开工", "抓用地保障", "抓资金落实"):
+        assert item in answer.text, answer.text

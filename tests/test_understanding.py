@@ -184,3 +184,13 @@ def test_a_list_intro_states_its_count_in_any_numeral(intro, count):
                                       "王建国的讲话有几个部分？"])
 def test_how_many_parts_is_a_question_about_the_outline(question):
     assert intent_of(question) is Intent.OUTLINE
+
+
+@pytest.mark.parametrize("question, count", [
+    ("二十大报告提出了哪三大任务？", 3), ("二十大报告讲了什么？", None), ("十九大以来有哪些变化？", None),
+    ("要突出哪“三大”？", 3), ("十五大召开的时候提出了几个目标？", None),
+])
+def test_a_party_congress_is_no_count(question, count):
+    from assistant.understanding.intent import stated_count
+
+    assert stated_count(question) == count

@@ -108,7 +108,8 @@ def asks_top_level(text: str) -> bool:
     return bool(_SECTION.search(text))
 
 
-_COUNT = re.compile(rf"({_NUM})(?:个|点|条|项|大|句|种)")
+# 「三大任务」 counts, 「二十大报告」「十九大以来」 name a party congress
+_COUNT = re.compile(rf"({_NUM})(?:个|点|条|项|大(?!报告|会|以来|精神|代表|召开|提出|决策)|句|种)")
 _ORDINAL_WORDS = re.compile(rf"(?:其中)?(?:排(?:在)?)?第{_NUM}(?:大)?(?:点|条|项|个方面|个|位|部分|方面|句|篇)?|最后(?:一)?(?:点|条|项|个)?")
 
 

@@ -20,6 +20,7 @@ LIST_REACH = 2500  # list items are looked for this many characters after the in
 SHORT_SENTENCE = 16
 _LIST_INTRO = re.compile(r"[：:]$|(?:以下|如下|下面)|[一二三四五六七八九十两几\d]+(?:个|条|点|方面|项|种|句)")
 MAX_LIST_ITEMS = 10
+MAX_ITEM_BODY = 4  # sentences of an item's body quoted after its heading
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,30 @@ def continuation(best: ScoredSentence, evidences: list[Evidence], question: str 
     """What must follow the best sentence: the items of a list it opens or belongs to, or the
     sentence after a short topic sentence (「要鼓励全民招商。」 is followed by how)."""
     after = following(best, evidences)
+    body = item_body(best, after) if not asks_list(question) else []
+    if body:
+        return body
     items = list_items(best, after, asks_list=asks_list(question))
     if items:
         return items
     if len(content_chars(best.sentence.text)) < SHORT_SENTENCE and after:
         return after[:1]
     return []
+
+
+def item_body(heading: ScoredSentence, after: list[ScoredSentence]) -> list[ScoredSentence]:
+    """What an item heading says under it (「2、抓土地申报。」 then how): the sentences after it up to
+    the next item of its kind, when its own paragraph goes on. A question that does not ask for a
+    list is answered by the item's body, not by the items after it."""
+    kind = item_kind(heading.sentence.text)
+    if kind is None or not after or paragraph_of(after[0]) != paragraph_of(heading):
+        return []
+    body = []
+    for item in after:
+        if item_kind(item.sentence.text) == kind or (item_kind(item.sentence.text) and _starts_line(item)):
+            break
+        body.append(item)
+    return body[:MAX_ITEM_BODY]
 
 
 def with_clause_runs(chosen: list[ScoredSentence], evidences: list[Evidence], question: str) -> list[ScoredSentence]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -10,7 +11,7 @@ from assistant.answering.pipeline import AnswerPipeline, Outcome
 from assistant.answering.structured import StructuredAnswers
 from assistant.retrieval.evidence import Evidence
 from assistant.conversation.rules import is_follow_up, last_user_question
-from assistant.conversation.resolver import ConversationResolver, speech_name
+from assistant.conversation.resolver import ConversationResolver, Resolution, speech_name
 from assistant.understanding.service import Understanding
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
 from assistant.types import SpeechOutline
@@ -75,13 +76,13 @@ class Assistant:
                 filters: SearchFilters | None) -> Iterator[str | Answer]:
         with self.gate.foreground():
             read, history = self.understanding.read(question), [self._read_turn(turn) for turn in history or []]
-            query, exclude, within = self._standalone(read, history)
-            for item in self.pipeline.run(query, filters, exclude, within):
+            resolution = self._standalone(read, history)
+            for item in self.pipeline.run(resolution.query, filters, resolution.exclude, resolution.within):
                 if isinstance(item, str):
                     yield item
                 else:
                     outcome = item
-        yield self._answer(question, query, outcome, within)
+        yield self._answer(question, resolution, outcome)
 
     def _read_turn(self, turn: dict) -> dict:
         """An earlier user turn is read as a question is; the assistant's turns stay as they were."""
@@ -89,16 +90,17 @@ class Assistant:
             return turn
         return {**turn, "content": self.understanding.read(turn["content"])}
 
-    def _standalone(self, question: str, history: list[dict]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-        """The question as the conversation means it (and speeches it excludes); a chat model may
-        rephrase only a follow-up the rules found no anchor for, and must keep the thread's scope."""
+    def _standalone(self, question: str, history: list[dict]) -> Resolution:
+        """The question as the conversation means it (the edit of the last question, the speeches
+        it excludes or is asked within); a chat model may rephrase only a follow-up the edits found
+        no anchor for, and must keep the thread's scope."""
         resolution = self.conversation.resolve(question, history)
         if resolution.from_history or self.rewriter is None or not is_follow_up(question):
-            return resolution.query, resolution.exclude, resolution.within
+            return resolution
         candidate = self.rewriter(question, history)
         previous = self.conversation.resolve(last_user_question(history) or "", [])
         kept = self.understanding.analyse(candidate).scope.best == previous.analysis.scope.best
-        return (candidate if kept else resolution.query), resolution.exclude, resolution.within
+        return replace(resolution, query=candidate, edit="chat_model") if kept else resolution
 
     def warm_up(self) -> None:
         """Load the embedder (and a local LLM) now, so the first question does not wait for them."""
@@ -161,11 +163,12 @@ class Assistant:
         if not any(r.path == record.path for r in self.index.speeches().values()):
             path.unlink()
 
-    def _answer(self, question: str, query: str, outcome: Outcome, within: tuple[str, ...] = ()) -> Answer:
+    def _answer(self, question: str, resolution: Resolution, outcome: Outcome) -> Answer:
         analysis, evidences, draft = outcome.analysis, outcome.evidences, outcome.draft
-        scope = analysis.scope.speech_ids if analysis.scope.certain else within
+        scope = analysis.scope.speech_ids if analysis.scope.certain else resolution.within
         records = self.index.speeches()
-        common = {"question": question, "query": query, "backend": self.backend, "intent": analysis.intent.value,
+        common = {"question": question, "query": resolution.query, "follow_up": resolution.edit,
+                  "backend": self.backend, "intent": analysis.intent.value,
                   "scope": scope, "scope_names": tuple(speech_name(records[i]) for i in scope if i in records)}
         if draft is None or not draft.grounded or not draft.citations:
             text = draft.text if draft is not None and not draft.grounded else REFUSAL

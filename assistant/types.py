@@ -119,6 +119,8 @@ class Answer(BaseModel):
     kind: str | None = Field(default=None, description="the answer kind that answered (collection, mention, cross, "
                              "structure, per_year, picked); none when refused")
     reason: str | None = Field(default=None, description="why the question was refused (none when answered)")
+    follow_up: str | None = Field(default=None, description="how a follow-up was read: the edit of the last question "
+                                  "(substitution, item_of_answer, reference, …); none for a question that stands alone")
 
     @property
     def rewritten(self) -> bool:

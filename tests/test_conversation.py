@@ -60,7 +60,7 @@ def test_another_speech_excludes_the_one_just_used(assistant):
 
 
 def test_the_words_pointing_elsewhere_leave_the_standalone_question():
-    from assistant.conversation.resolver import _ANOTHER_WORDS, _THERE
+    from assistant.understanding.lexicon.pointers import ANOTHER_WORDS as _ANOTHER_WORDS, THERE as _THERE
 
     asked = "另一篇讲话也讲到了禁烧，那里是怎么说的？"
     assert _THERE.sub("", _ANOTHER_WORDS.sub("", asked)).strip("，, ") == "讲到了禁烧，是怎么说的？"

@@ -11,9 +11,12 @@ QUESTION_WORDS = frozenset(
 )
 # Asking words whose characters belong to no word of the answer: masked before the question is cut
 # into terms, so no character pair straddles them (「用了什么比方」 gives no 「了什」, 「么比」).
+# 「哪两种精神」「哪三个方面」: the count is met by the items an answer names, not by its words;
 ASKING = re.compile("|".join(sorted(
     "什么 哪些 哪几个 哪几 几个 多少 怎样 怎么 如何 是否 为什么 哪里 哪个 哪天 哪一天 哪一年 哪年 哪个月 何时 多久 "
-    "讲话人 讲话者".split(), key=len, reverse=True)))
+    "讲话人 讲话者".split(), key=len, reverse=True)) + r"|哪[两二三四五六七八九十\d]{1,2}(?:个|种|条|项|点|大|家|位|类|批|句)"
+    # 「最多能延长多久」: a limit before the asking word is met by 「可以延长五日」「不得超过」 as well
+    r"|(?:最多|最长|最少|最短|最快|最迟|最晚|至少|至多)能?(?=[^，。？?]{0,6}(?:多久|多少|多长|几))")
 # Words of a question about a document's parts that name no part (「…的讲话一共讲了几个方面？」).
 STRUCTURE_WORDS = frozenset("方面 部分 一部分 几部分 几点 几个 哪几 几章 几节 几编 包括 分为 分成 这篇 那篇 本篇 全文 大点 内容 "
                             "讲话 报告 条例 一共 总共 分了 讲了".split())

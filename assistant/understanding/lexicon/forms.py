@@ -16,7 +16,8 @@ WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|�
                            r"|(?<!哪)几点(?:钟|开|关|前|后|到|起|营业|上班)")
 # A question about when / within what time (「备案时间有什么要求」) wants a sentence that states a time.
 WANTS_TIME = re.compile(r"时间|期限|时限|什么时候|何时|多久|多长时间|几天|几日|哪一天")
-TIME = re.compile(rf"[{CN_NUMERAL}\d]+(?:个)?(?:工作日|日|天|小时|分钟|个月|月|年)(?:内|前|后|以内|之内|起)|年底前|年初|月底前|当日|即时|之日起|每年[^，。]{{0,8}}[月日]")
+TIME = re.compile(rf"[{CN_NUMERAL}\d]+(?:个)?(?:工作日|日|天|小时|分钟|个月|月|年)(?:内|前|后|以内|之内|起)"
+                  rf"|(?:延长|延期|缩短|不超过|不得超过|最长|最多)[^，。；\d{CN_NUMERAL}]{{0,4}}[{CN_NUMERAL}\d]+(?:个)?(?:工作日|日|天|小时|个月|月|年)|年底前|年初|月底前|当日|即时|之日起|每年[^，。]{{0,8}}[月日]")
 # A question about what happens to someone who breaks a rule wants the rule's penalty.
 WANTS_PENALTY = re.compile(r"怎么处理|如何处理|怎么处罚|如何处罚|怎么罚|罚多少|什么处罚|什么责任|会被怎么|后果|受到什么")
 PENALTY = re.compile(r"罚款|处以|责令|没收|吊销|警告|追究|处分")

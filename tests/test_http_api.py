@@ -153,6 +153,19 @@ def test_openai_client_streams_through_the_server(client):
     assert [m.id for m in openai.models.list()] == ["policy-qa"]
 
 
+def test_openai_client_replays_a_conversation(client):
+    """The history comes back as the messages a chat client keeps: the assistant's answers with their sources."""
+    from openai import OpenAI
+
+    openai = OpenAI(base_url=f"{LOCAL}/v1", api_key="unused", http_client=client)
+    messages = [{"role": "user", "content": "县委书记在招商引资工作动员会上讲话的第二部分包括哪几点？"}]
+    first = openai.chat.completions.create(model="policy-qa", messages=messages)
+    messages += [{"role": "assistant", "content": first.choices[0].message.content},
+                 {"role": "user", "content": "其中第三点具体讲了什么？"}]
+    second = openai.chat.completions.create(model="policy-qa", messages=messages).choices[0].message
+    assert "招商方式要创新" in second.content and "委托招商" in second.content
+
+
 def test_openai_request_without_a_user_message_is_400(client):
     response = client.post("/v1/chat/completions", json={"messages": [{"role": "assistant", "content": "你好"}]})
     assert response.status_code == 400 and "user" in response.json()["error"]["message"]

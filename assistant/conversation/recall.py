@@ -20,6 +20,7 @@ NUMBERED = re.compile(r"^\d+\.\s+(.+)$")
 TITLE = re.compile(r"《([^《》]{2,80})》")
 QUOTED = re.compile(r"“([^“”]{2,16})”")
 REFUSED = "资料中没有找到"
+SOURCES_HEADING = "\n\n来源："
 MIN_ITEMS = 2
 
 
@@ -35,7 +36,7 @@ class AnswerRecall:
 
     @classmethod
     def read(cls, text: str) -> AnswerRecall:
-        text = text or ""
+        text = (text or "").split(SOURCES_HEADING)[0]  # an OpenAI-style answer's 「来源：」 list is not the answer
         return cls(items=answer_items(text), titles=tuple(dict.fromkeys(TITLE.findall(text))),
                    quoted=tuple(dict.fromkeys(QUOTED.findall(text))), refused=text.startswith(REFUSED),
                    outline="下面分为" in text)

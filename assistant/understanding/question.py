@@ -86,7 +86,7 @@ class QuestionAnalysis:
 
     def focus_of(self, text: str) -> str:
         """``text`` (the question or a part of it) without the words that only named its speech."""
-        if not self.scope.certain:
+        if not self.scope.speech_ids or self.scope.weak:  # the words named speeches, if not which one
             return text
         named = set(self.constraints.speakers + self.constraints.places)
         pieces = [term for term in self.scope.terms if term not in named]

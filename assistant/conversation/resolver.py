@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.conversation.recall import AnswerRecall
 from assistant.conversation.rules import is_follow_up
-from assistant.understanding.lexicon.pointers import ANOTHER, REFERENCE, REGULATION, leans_on_last, ordinal_asked
+from assistant.understanding.lexicon.pointers import ANOTHER, REFERENCE, leans_on_last, ordinal_asked
 from assistant.understanding.question import QuestionAnalysis
 
 __all__ = ["ConversationResolver", "Resolution", "Turn", "document_kind", "speech_name"]
@@ -101,11 +101,8 @@ class ConversationResolver:
 
 
 def document_kind(record) -> str:
-    """What kind of document a speech record is, by its title: a regulation, a report or a speech."""
-    name = f"{record.meta.title or ''}{record.meta.meeting or ''}"
-    if REGULATION.search(name):
-        return "regulation"
-    return "report" if "报告" in name else "speech"
+    """What kind of document a speech record is (SpeechMeta.kind: law, report, notice, speech, other)."""
+    return record.meta.kind
 
 
 def stands_alone(question: str, analysis: QuestionAnalysis) -> bool:

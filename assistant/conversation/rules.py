@@ -13,7 +13,8 @@ import re
 
 from assistant.understanding.lexicon.asking import ASKING
 from assistant.understanding.lexicon.pointers import (ELLIPTIC_END, FOLLOW_UP, LEADING, PHRASE_BOUNDARY, PRONOUN,
-                                                      QUESTION_TAIL, QUOTED, SUBJECT_END, YEAR)
+                                                      QUESTION_TAIL, SUBJECT_END, YEAR)
+from assistant.understanding.question import QUOTED
 
 __all__ = ["is_follow_up", "last_user_question", "question_subject", "rewrite_by_rules", "substitute", "topic_of"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from assistant.understanding.lexicon.metadata import ABOUT_THE_SPEAKER_OR_MEETING
+from assistant.understanding.lexicon.metadata import ABOUT_THE_SPEAKER_OR_MEETING, THE_DOCUMENT
 from vectorstore.text.numerals import numeral_value
 
 _NUM = r"[一二三四五六七八九十两\d]{1,3}"
@@ -46,6 +46,8 @@ _ITEM = re.compile(rf"第{_NUM}(?:点|条|项|个方面|个|位|句)|排(?:在)?
 _PARTS = re.compile(r"哪几(?:个)?(?:方面|部分|点|条|项|块|章|节|编)|(?:一共|总共|共|分了|分成|分为|讲了|有)几(?:个|大)?(?:方面|部分|块|章)|哪[一二三四五六七八九十两\d]+(?:个)?(?:方面|部分|点|条|项)|分(?:了|成|为)哪几|下设|下面分|包括哪几")
 _META = re.compile(r"是谁|哪位|谁(?:讲|作|在|拍板|主持|传达|宣读|强调|做)|什么职务|职务|哪一天|哪天|什么时候|何时|哪一年|哪年"
                    r"|几月份?|哪次会议|什么会议|哪个会|哪座城市|哪个城市|哪个省|哪个市|哪个县|讲话人是|讲话者是|生肖")
+# 「开幕式总导演是谁」「开幕日期是什么时候」: who or when of an event the text reports, not of the document
+_EVENT = re.compile(r"开幕|闭幕|举办|举行|成立|建成|竣工|投产|开工|上市|出生|去世|当选|任命|签约|签订|颁布|公布|施行|生效|废止|总导演|负责人|董事长|院长|校长|主任")
 # 「有没有提到X」「是否提及X」「提到X了吗」「提没提X」: is X in the speech (a yes or a no)
 _MENTION = re.compile(r"有没有(?:提到|提及|讲到|谈到|说到|涉及|提)|是否(?:提到|提及|讲到|谈到|说到|涉及)|有无(?:提到|提及|涉及)"
                       r"|提没提|(?:提到|提及|讲到|谈到|说到|涉及)(?:了|过)?[^？?，,。]{1,24}(?:吗|没有|么)[？?]?$")
@@ -86,11 +88,17 @@ def intent_of(text: str) -> Intent:
         return Intent.ITEM
     if _MENTION.search(text) and not _NUMBER.search(text) and not _LIST.search(text):
         return Intent.MENTION
-    for pattern, intent in ((_META, Intent.META), (ABOUT_THE_SPEAKER_OR_MEETING, Intent.META),
-                            (_DEFINITION, Intent.DEFINITION), (_NUMBER, Intent.NUMBER), (_LIST, Intent.LIST)):
+    if (_META.search(text) and points_at_the_document(text)) or ABOUT_THE_SPEAKER_OR_MEETING.search(text):
+        return Intent.META
+    for pattern, intent in ((_DEFINITION, Intent.DEFINITION), (_NUMBER, Intent.NUMBER), (_LIST, Intent.LIST)):
         if pattern.search(text):
             return intent
-    return Intent.FACT
+    return Intent.META if _META.search(text) and not _EVENT.search(text) else Intent.FACT
+
+
+def points_at_the_document(text: str) -> bool:
+    """「讲话人」「这篇讲话」「那次会议」「会上」: a who/when question about the document itself."""
+    return bool(THE_DOCUMENT.search(text))
 
 
 def ordinal_of(text: str) -> int | None:

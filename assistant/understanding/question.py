@@ -11,7 +11,7 @@ from assistant.understanding.intent import Intent, asks_top_level, cross_topic, 
 from assistant.understanding.lexicon.forms import wants_number
 from assistant.understanding.scope import Scope, scope_of
 
-_QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]")
+QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,24})[”\"」』’]")
 # what retrieval and the picker take as quoted: also '…' and number slogans (「144520」)
 _QUOTED_TERM = re.compile(r"[“\"「『‘']([^”\"」』’']{2,24})[”\"」』’']")
 _NUMBER_SLOGAN = re.compile(r"(?<![\d.])\d{5,}(?![\d.%年万亿元])")
@@ -134,7 +134,7 @@ def naming_region(text: str, terms: list[str]) -> tuple[int, int] | None:
 def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str], tuple[str, ...]],
             speeches_with: Callable[[str], set[str]] | None = None) -> QuestionAnalysis:
     """Scope, intent and constraints of one standalone question."""
-    quoted = tuple(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(text)))
+    quoted = tuple(dict.fromkeys(m.group(1).strip() for m in QUOTED.finditer(text)))
     places = places_in(text)
     constraints = Constraints(
         places=places, years=tuple(dict.fromkeys([int(y) for y in _YEAR.findall(text)] + [y for y, _ in per_year(text)])),

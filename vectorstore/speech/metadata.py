@@ -18,7 +18,10 @@ from vectorstore.speech.model import SpeechMeta
 from vectorstore.text.numerals import numeral_value
 
 _HEADER_LINES = 6
-_TITLE_WORDS = re.compile(r"(?:讲话|发言|致辞|报告|讲稿|主持词|动员|条例|办法|规定|细则|决定|意见|通知|方案|规划|纲要)$|讲话|发言|致辞|报告")
+_TITLE_WORDS = re.compile(r"(?:讲话|发言|致辞|报告|讲稿|主持词|动员|条例|办法|规定|细则|决定|意见|通知|方案|规划|纲要"
+                          r"|法|法典|章程|准则|公约|决议|公报|通告|公告|批复|指引|指南|守则|纲要|清单)(?:[（(][^）)]{1,20}[）)])?$"
+                          r"|讲话|发言|致辞|报告")
+_BOOK_TITLE = re.compile(r"^《([^《》]{2,58})》$")  # a title line in 《》
 _SENTENCE_PUNCT = re.compile(r"[。！？，；,;!?：:]")
 _ROLE = (
     r"(?:(?:中共)?[\u4e00-\u9fff]{0,6}?(?:省|市|县|区|州|旗|镇|乡)(?:委)?"
@@ -96,8 +99,12 @@ def _at(line: Line, match: re.Match, group: int = 0) -> Found:
 
 
 def find_title(lines: list[Line]) -> Found:
-    """The first line when it reads as a title: short, unpunctuated, 「…讲话」-like."""
+    """The first line when it reads as a title: in 《》, or short, unpunctuated and ending like the
+    name of a document (「…讲话」, 「…报告」, 「中华人民共和国公司法」, 「…条例（2021年修订）」)."""
     first = lines[0] if lines else Line(0, "")
+    book = _BOOK_TITLE.match(first.text)
+    if book:
+        return _at(first, book, 1)
     if 4 <= len(first.text) <= 60 and not _SENTENCE_PUNCT.search(first.text) and _TITLE_WORDS.search(first.text):
         return Found(first.text, first.start, first.start + len(first.text))
     return NOT_FOUND

@@ -14,6 +14,8 @@ same value in the index record, in search results and in citations.
 
 from __future__ import annotations
 
+import re
+
 import json
 from dataclasses import dataclass
 from typing import Iterator
@@ -44,6 +46,12 @@ class SpeechMeta:
     spans: tuple[tuple[str, int, int], ...] = ()
     pages: tuple[tuple[int, int], ...] = ()  # (page, offset where it starts) of a PDF or scan; see vectorstore/speech/pages.py
 
+    @property
+    def kind(self) -> str:
+        """What kind of document this is, by its title: law (a law, regulation or rules), report,
+        notice (a notice, decision, opinion, announcement), speech, or other."""
+        return document_kind(self.title, self.meeting, self.speaker)
+
     def span(self, name: str) -> tuple[int, int] | None:
         """Where the value of field ``name`` is stated in the text, or None."""
         return next(((start, end) for field, start, end in self.spans if field == name), None)
@@ -71,6 +79,21 @@ class SpeechMeta:
         fields["spans"] = spans_from_dict(data.get("spans"))
         fields["pages"] = tuple((int(page), int(offset)) for page, offset in data.get("pages") or ())
         return cls(**fields)
+
+
+_LAW = re.compile(r"(?:法|法典|条例|办法|规定|细则|章程|准则|守则)(?:[（(][^）)]{1,20}[）)])?$")
+_REPORT = re.compile(r"报告(?:[（(][^）)]{1,20}[）)])?$|工作报告")
+_NOTICE = re.compile(r"(?:通知|决定|意见|公告|通告|批复|决议|公报|方案|规划|纲要|指引|指南|清单)(?:[（(][^）)]{1,20}[）)])?$")
+_SPEECH = re.compile(r"讲话|发言|致辞|讲稿|主持词|动员")
+
+
+def document_kind(title: str | None, meeting: str | None = None, speaker: str | None = None) -> str:
+    """law, report, notice, speech or other, from a document's title (a speech also by its meeting or speaker)."""
+    name = title or ""
+    for kind, pattern in (("speech", _SPEECH), ("report", _REPORT), ("law", _LAW), ("notice", _NOTICE)):
+        if pattern.search(name):
+            return kind
+    return "speech" if meeting or speaker else "other"
 
 
 def spans_from_dict(spans: dict | None) -> tuple[tuple[str, int, int], ...]:

@@ -15,7 +15,9 @@ from vectorstore.text.numerals import numeral_value
 
 _PART_HEADING = re.compile(r"^第([一二三四五六七八九十百零〇\d]+)篇\s*[：:、.．]?\s*(.*)$", re.M)
 _TEASER_END = re.compile(r"(?:\.{3,}|…+)$")
-MIN_SPEECH_CHARS = 50
+MIN_SPEECH_CHARS = 50  # a part of a compilation shorter than this is a teaser or a heading
+MIN_DOCUMENT_CHARS = 6  # a file holding this many characters of words is a document, however short
+_WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ def split_speeches(cleaned: str) -> list[SpeechPart]:
     """Split a cleaned file into speeches (usually exactly one)."""
     headings = list(_PART_HEADING.finditer(cleaned))
     if len({match.group(1) for match in headings}) < 2:
-        return [SpeechPart(cleaned)] if len(cleaned) >= MIN_SPEECH_CHARS else []
+        return [SpeechPart(cleaned)] if holds_text(cleaned) else []
     parts = []
     for index, match in enumerate(headings):
         end = headings[index + 1].start() if index + 1 < len(headings) else len(cleaned)
@@ -42,6 +44,12 @@ def split_speeches(cleaned: str) -> list[SpeechPart]:
             parts.append(SpeechPart(body, heading=match.group(2).strip() or None,
                                     ordinal=numeral_value(match.group(1))))
     return parts
+
+
+def holds_text(text: str) -> bool:
+    """A file's text is a document when it holds a few characters of words: a one-sentence record
+    (「中国共产党第二十次全国代表大会于10月16日…开幕。」) is one."""
+    return len(_WORD_CHAR.findall(text)) >= MIN_DOCUMENT_CHARS
 
 
 def _is_teaser(match: re.Match, body: str, following: list[re.Match]) -> bool:

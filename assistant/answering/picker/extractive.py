@@ -191,7 +191,8 @@ class ExtractiveAnswerer:
 
     def _choose(self, best: ScoredSentence, scored: list[ScoredSentence], question: str) -> list[ScoredSentence]:
         evidences = list(dict.fromkeys(s.evidence for s in scored))
-        chosen = [best] + continuation(best, evidences, question) + byline(question, best, evidences)
+        chosen = [best] + continuation(best, evidences, question)
+        chosen += [line for line in byline(question, best, evidences) if not _overlaps(line, chosen)]
         for extra in same_paragraph_forms(question, best, scored):
             if not _overlaps(extra, chosen):
                 chosen.append(extra)

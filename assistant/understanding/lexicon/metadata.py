@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import re
 
+# A who or when question asks about the document only when it points at the document (讲话, 讲话人,
+# 这篇, 会议…): 「开幕式总导演是谁？」「开幕日期是什么时候？」 ask about what the text reports.
+_THE_DOCUMENT = r"(?:讲话|发言|致辞|报告|讲稿|这篇|那篇|该文|会议|大会|会上)"
+THE_DOCUMENT = re.compile(_THE_DOCUMENT)
 ASKS_SPEAKER = re.compile(r"(?:讲话人|讲话者|发言人)(?:是谁|是哪位|叫什么)|谁(?:讲|作|发表)的|出自哪位|哪位(?:领导|书记|县长|市长|省长)"
-                          r"|姓甚名谁|叫什么名字|是谁(?:讲|作|发表)|谁的讲话|是谁$|是谁[？?]")
-ASKS_DATE = re.compile(r"哪一?天|哪一年(?:讲|召开|开)|日期|什么时候(?:讲|作|召开|开)|何时(?:讲|召开|开)|几月份?(?:开|召开|讲)")
+                          r"|姓甚名谁|是谁(?:讲|作|发表)|谁的讲话"
+                          r"|(?:讲话|发言|致辞|作报告|讲)(?:的|人|者)?[^，。？?]{0,6}(?:是谁|叫什么名字)")
+ASKS_DATE = re.compile(rf"哪一?天(?:讲|召开|开的|开会|作|发表)|{_THE_DOCUMENT}的?(?:日期|哪天|哪一天)|哪一年(?:讲|召开|开)"
+                       rf"|什么时候(?:讲|作|召开|开的|开会)|何时(?:讲|召开|开的|开会)|几月份?(?:开的|召开|讲)|是哪天(?:召开|开|讲)")
 ASKS_MEETING = re.compile(r"哪次会议|什么会议上|哪个会|什么会上|在什么场合")
 ASKS_ROLE = re.compile(r"什么职务|担任什么|什么身份")
 ASKS_CITY = re.compile(r"哪座城市|哪个城市|哪一个城市|哪个市|什么城市|哪座城")

@@ -13,8 +13,9 @@ ANOTHER = re.compile(r"另一篇|另外一篇|另一个讲话|别的讲话|其�
 # 「另一篇讲话也讲到了X，那里是怎么说的？」 → 「讲到了X，是怎么说的？」: the words that only point elsewhere
 ANOTHER_WORDS = re.compile(r"(?:另一篇|另外一篇|另一个|别的|其他几篇|别的几篇|其他)(?:讲话|报告|文件)?(?:里|中)?(?:也|还)?")
 THERE = re.compile(r"(?:那里|那边|那篇里|里面)(?=是|怎么|如何|又)")
-KIND_WORDS = (("讲话", "speech"), ("发言", "speech"), ("报告", "report"), ("条例", "regulation"), ("办法", "regulation"))
-REGULATION = re.compile(r"条例|办法|规定|细则")
+# the kinds of document (SpeechMeta.kind) a question names: 「另一份报告」, 「另一部条例」
+KIND_WORDS = (("讲话", "speech"), ("发言", "speech"), ("报告", "report"), ("条例", "law"), ("办法", "law"),
+              ("规定", "law"), ("法律", "law"), ("通知", "notice"), ("文件", "notice"))
 YEAR_REF = re.compile(r"那一年|这一年|那年|当年")
 MEETING_REF = re.compile(r"那次会议|这次会议|那个会议|那个会上|那次会上|那次会|这次会")
 SPEECH_REF = re.compile(r"这篇讲话|那篇讲话|该讲话|这篇|那篇|这份报告|那份报告|该报告|这个条例|该条例|这部条例|它(?=[^们])")
@@ -72,7 +73,6 @@ def compares_with_year_before(question: str) -> bool:
 FOLLOW_UP = re.compile(r"^(?:那么?|那个|还有|另外|再问一下|请问)?[，,\s]*(?P<topic>.{1,30}?)[呢嘞]?[？?。!！]*$")
 ELLIPTIC_END = re.compile(r"[呢嘞][？?。!！]*$")
 LEADING = re.compile(r"^(?:那么?|还有|另外)[，,\s]*")
-QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,24})[”\"」』]")
 PRONOUN = re.compile(r"(?:它|这个|那个|这一|该|上述|这些|他们|其)")
 YEAR = re.compile(r"(?:1[89]|20)\d{2}\s*年(?:度)?")
 # the words between a question's subject and its asking word: 「…核准机关应当在多少个工作日内…」

@@ -1,0 +1,89 @@
+"""Documents that are not speeches: laws as plain text files, one-sentence records, news-like texts
+(documents written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vectorstore.speech.metadata import extract_metadata
+from vectorstore.speech.model import document_kind
+from tests.fakes import assistant_with
+
+SECURITIES = """中华人民共和国证券服务法
+
+（2020年6月1日第十三届全国人民代表大会常务委员会第十九次会议通过）
+
+第一章　总则
+
+第一条　为了规范证券服务活动，保护投资者的合法权益，制定本法。
+
+第二条　本法所称证券服务机构，是指从事证券投资咨询、资信评级、财务顾问业务的机构。
+
+第二章　服务机构
+
+第三条　证券服务机构应当具备下列条件：
+（一）有符合规定的注册资本；
+（二）有符合条件的从业人员；
+（三）有完善的内部控制制度。
+不具备前款条件的，不得从事证券服务业务。
+
+第四条　证券服务机构应当勤勉尽责，恪尽职守。
+"""
+
+PARTNERSHIP = """《合伙经营促进条例》
+第一条　为了促进合伙经营，制定本条例。
+第二条　合伙人应当订立书面合伙协议。
+第三条　合伙经营者可以申请小额担保贷款，额度不超过五十万元。
+第四条　本条例自2021年3月1日起施行。
+"""
+
+RECORD = "青山市第五届全民运动会于2025年9月12日在青山体育中心开幕。"
+NEWS = """青山运动会筹备进展
+青山市第五届全民运动会开幕式总导演由市歌舞剧院院长周明远担任。开幕式以“山水青山”为主题，共有三千名演员参演。
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    texts = {"证券服务法.txt": SECURITIES, "合伙条例.txt": PARTNERSHIP, "运动会开幕.txt": RECORD, "运动会筹备.txt": NEWS}
+    return assistant_with(tmp_path_factory.mktemp("documents"), texts)
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("中华人民共和国证券服务法", "law"), ("合伙经营促进条例（2021年修订）", "law"), ("2019年政府工作报告", "report"),
+    ("关于进一步优化营商环境的通知", "notice"), ("在全县招商大会上的讲话", "speech"), ("青山运动会筹备进展", "other"),
+])
+def test_the_kind_of_a_document_is_read_from_its_title(title, kind):
+    assert document_kind(title) == kind
+
+
+def test_a_law_or_a_regulation_has_its_title_line_as_title():
+    assert extract_metadata(SECURITIES).title == "中华人民共和国证券服务法"
+    meta = extract_metadata(PARTNERSHIP)
+    assert meta.title == "合伙经营促进条例" and PARTNERSHIP[slice(*meta.span("title"))] == "合伙经营促进条例"
+
+
+@pytest.mark.parametrize("question", ["证券服务法第三条的内容是什么？", "《证券服务法》第三条是怎么规定的？",
+                                      "中华人民共和国证券服务法第三条"])
+def test_an_article_of_a_law_named_by_its_short_name_is_given_whole(assistant, question):
+    answer = assistant.ask(question)
+    for part in ("具备下列条件", "有符合规定的注册资本", "有完善的内部控制制度", "不具备前款条件的"):
+        assert part in answer.text, answer.text
+    assert all(c.speech_id == "证券服务法.txt" for c in answer.citations)
+
+
+def test_the_same_article_number_of_another_law_is_not_given(assistant):
+    answer = assistant.ask("合伙经营促进条例第三条是怎么规定的？")
+    assert "小额担保贷款" in answer.text and "证券服务机构" not in answer.text
+
+
+def test_a_one_sentence_record_is_indexed_and_answers(assistant):
+    assert any(s.id == "运动会开幕.txt" for s in assistant.speeches())
+    answer = assistant.ask("青山市第五届全民运动会是哪天开幕的？")
+    assert answer.grounded and "2025年9月12日" in answer.text
+    assert answer.text.count("青山体育中心") == 1
+
+
+def test_who_in_the_content_is_not_the_speaker_of_the_document(assistant):
+    answer = assistant.ask("青山市第五届全民运动会开幕式总导演是谁？")
+    assert answer.intent != "meta" and "周明远" in answer.text

@@ -29,7 +29,9 @@ def why_not(analysis: QuestionAnalysis, citation, record) -> str | None:
     wanted = analysis.constraints
     if wanted.places and not any(about_place(place, citation.quote, meta) for place in wanted.places):
         return f"找到的内容不是关于{'、'.join(wanted.places)}的"
-    if wanted.years and not any(about_year(year, citation.quote, meta) for year in wanted.years):
+    if wanted.as_of and not by_year(wanted.as_of, meta):
+        return f"找到的内容出自{meta.date[:4]}年的文件，晚于所问的{wanted.as_of}年"
+    if wanted.years and not wanted.as_of and not any(about_year(year, citation.quote, meta) for year in wanted.years):
         return f"找到的内容不是{'、'.join(str(y) for y in wanted.years)}年的"
     if wanted.speakers and (meta is None or meta.speaker not in wanted.speakers):
         return f"找到的内容不是{'、'.join(wanted.speakers)}讲的"
@@ -59,6 +61,11 @@ def about_year(year: int, quote: str, meta) -> bool:
         years |= {int(y) for y in _YEAR.findall(meta.title or "")}
         years |= {int(meta.date[:4])} if meta.date and meta.date[:4].isdigit() else set()
     return year in years
+
+
+def by_year(year: int, meta) -> bool:
+    """The document is dated in or before ``year`` (or not dated: it cannot be said to be later)."""
+    return meta is None or not meta.date or not meta.date[:4].isdigit() or int(meta.date[:4]) <= year
 
 
 def refusal(reason: str) -> Draft:

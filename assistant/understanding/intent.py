@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from assistant.understanding.lexicon.metadata import ABOUT_THE_SPEAKER_OR_MEETING, THE_DOCUMENT
+from assistant.understanding.lexicon.metadata import ABOUT_THE_SPEAKER_OR_MEETING, ASKS_DATE, THE_DOCUMENT
 from vectorstore.text.numerals import numeral_value
 
 _NUM = r"[一二三四五六七八九十两\d]{1,3}"
@@ -88,7 +88,8 @@ def intent_of(text: str) -> Intent:
         return Intent.ITEM
     if _MENTION.search(text) and not _NUMBER.search(text) and not _LIST.search(text):
         return Intent.MENTION
-    if (_META.search(text) and points_at_the_document(text)) or ABOUT_THE_SPEAKER_OR_MEETING.search(text):
+    if (_META.search(text) and points_at_the_document(text)) or ABOUT_THE_SPEAKER_OR_MEETING.search(text) \
+            or ASKS_DATE.search(text):
         return Intent.META
     for pattern, intent in ((_DEFINITION, Intent.DEFINITION), (_NUMBER, Intent.NUMBER), (_LIST, Intent.LIST)):
         if pattern.search(text):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.understanding.catalogue import SpeechCatalogue
+from assistant.understanding.lexicon.time import as_of_year, asks_latest
 from assistant.understanding.intent import Intent, asks_top_level, cross_topic, intent_of, ordinal_of, part_and_item
 from assistant.understanding.lexicon.forms import wants_number
 from assistant.understanding.scope import Scope, scope_of
@@ -47,6 +48,8 @@ class Constraints:
     ordinal: int | None = None  # 1-based; -1 = the last one
     top_level: bool = False  # the ordinal names a top-level part (第三部分, “二、”)
     part: int | None = None  # 「第二部分的第三条」: the top-level part the item (``ordinal``) is asked in
+    as_of: int | None = None  # 「截至2023年」: documents of that year or before answer, the latest of them first
+    latest: bool = False  # 「现行」「最新」: the latest document answers
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ def analyse(text: str, catalogue: SpeechCatalogue, *, places_in: Callable[[str],
     constraints = Constraints(
         places=places, years=tuple(dict.fromkeys([int(y) for y in _YEAR.findall(text)] + [y for y, _ in per_year(text)])),
         speakers=tuple(sorted(name for name in catalogue.speakers if name in text)),
-        **_ordinals(text))
+        as_of=as_of_year(text), latest=asks_latest(text), **_ordinals(text))
     scope = scope_of(text, catalogue, places, speeches_with, quoted)
     compared = compared_speeches(text, scope)
     return QuestionAnalysis(text=text, intent=Intent.CROSS if compared else intent_of(text), scope=scope,

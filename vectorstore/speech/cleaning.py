@@ -43,6 +43,23 @@ def clean_text(raw: str) -> str:
     return "\n".join(rejoin_broken_lines(lines))
 
 
+_PUBLISHED = re.compile(r"^(?:发布日期|发布时间|更新时间|更新日期|发文日期|成文日期|日期|时间)[：:]\s*(\d{4}[-./年]\d{1,2}(?:[-./月]\d{1,2}日?)?)")
+_HEADER_REACH = 8  # the lines at the top of a page where its date line stands
+
+
+def published_date(raw: str) -> str | None:
+    """The date a web page's header line gives (「发布日期：2023年9月1日」), which cleaning removes
+    with the rest of the page furniture; the document's date when the text states no other."""
+    from vectorstore.speech.metadata import normalise_date
+
+    for line in _normalise_whitespace(raw).split("\n")[:_HEADER_REACH]:
+        match = _PUBLISHED.match(line.strip())
+        date = normalise_date(match.group(1)) if match else None
+        if date:
+            return date
+    return None
+
+
 def _normalise_whitespace(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\t", " ")

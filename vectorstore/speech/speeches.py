@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import replace
 
-from vectorstore.speech.cleaning import clean_text
+from vectorstore.speech.cleaning import clean_text, published_date
 from vectorstore.speech.metadata import extract_metadata
 from vectorstore.speech.outline_tree import OUTLINE_VERSION, build_outline
 from vectorstore.speech.pages import map_page_starts, speech_pages
@@ -22,6 +22,8 @@ def speeches_from_document(document: RawDocument) -> list[Speech]:
     speeches, cursor = [], 0
     for number, part in enumerate(parts, start=1):
         meta = extract_metadata(part.text, part.heading, document.meta, source=document.source, part=part.ordinal)
+        if meta.date is None and len(parts) == 1:
+            meta = replace(meta, date=published_date(document.text))
         if page_starts:
             cursor = cleaned.find(part.text, cursor)
             meta = replace(meta, pages=speech_pages(page_starts, cursor, cursor + len(part.text)))

@@ -27,10 +27,12 @@ import numpy as np
 from assistant.answering.answerer import Draft
 from assistant.retrieval.evidence import Evidence
 from assistant.answering.citations import make_citation
+from assistant.answering.picker.dated import Alternative, dated_best, of_one_time, other_dated
 from assistant.answering.picker.enumerations import ScoredSentence, continuation, paragraph_of, with_clause_runs
 from vectorstore.text.sentences import normalise
 from assistant.understanding.lexicon.forms import FORMS, NUMBER, WANTS_NUMBER, forms_stated, has_figure
 from assistant.understanding.lexicon.asking import ASKING, QUESTION_WORDS, asks_two_things, asks_who_or_when
+from assistant.understanding.lexicon.time import without_time
 from assistant.understanding.measure import names_another_measure
 from assistant.understanding.question import quoted_terms
 from vectorstore.text.sentences import Sentence
@@ -105,7 +107,19 @@ class ExtractiveAnswerer:
         """The sentences that answer, in answer order; None when the passages do not answer."""
         scored = self.score_sentences(question, evidences)
         best = self.best_supported(question, scored) or (self.clear_winner(question, scored) if scoped else None)
-        return self._choose(best, scored, question) if best else None
+        if best is None:
+            return None
+        answering = self.answering(question, scored)
+        best = dated_best(question, best, answering)
+        chosen = of_one_time(best, self._choose(best, scored, question))
+        other = other_dated(question, chosen, answering)
+        return chosen + [other] if other else chosen
+
+    def answering(self, question: str, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The sentences that each could answer on their own: a figure of the measure asked, or enough of the question's words."""
+        if WANTS_NUMBER.search(question):
+            return [s for s in scored if states_the_figure(question, s.sentence.text) and s.coverage >= self.thresholds.number_coverage]
+        return [s for s in scored if s.coverage >= self.thresholds.coverage and holds_a_word(question, s)]
 
     def best_supported(self, question: str, scored: list[ScoredSentence]) -> ScoredSentence | None:
         """The sentence to build the answer on, or None when the passages do not answer."""
@@ -262,7 +276,7 @@ def _states_form_alone(question: str, best: ScoredSentence, others: list[ScoredS
 @lru_cache(maxsize=4096)
 def question_terms(question: str) -> tuple[str, ...]:
     """The terms a sentence's coverage of the question is measured by: its tokens, asking words masked."""
-    terms = [t for t in dict.fromkeys(tokenize(ASKING.sub(" ", question))) if t not in QUESTION_WORDS]
+    terms = [t for t in dict.fromkeys(tokenize(ASKING.sub(" ", without_time(question)))) if t not in QUESTION_WORDS]
     return tuple(terms or [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS])
 
 
@@ -342,7 +356,7 @@ def _overlaps(candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
 
 def _compose(chosen: list[ScoredSentence]) -> tuple[str, list[Citation]] | None:
     """One line per sentence, in speech order within each speech, each with its [n]."""
-    ordered = sorted(chosen, key=lambda s: (_speech_rank(s, chosen), s.sentence.start))
+    ordered = sorted(chosen, key=lambda s: (isinstance(s, Alternative), _speech_rank(s, chosen), s.sentence.start))
     citations: list[Citation] = []
     lines = []
     for item in ordered:
@@ -350,8 +364,18 @@ def _compose(chosen: list[ScoredSentence]) -> tuple[str, list[Citation]] | None:
         if citation is None:  # never show a quote that is not verbatim
             continue
         citations.append(citation)
-        lines.append(f"{item.sentence.text}[{citation.n}]")
+        lines.append(alternative_line(item, citation.n) if isinstance(item, Alternative) else f"{item.sentence.text}[{citation.n}]")
     return ("\n".join(lines), citations) if citations else None
+
+
+def alternative_line(item: Alternative, n: int) -> str:
+    """「另据《…》（2014-05-01）：…[n]（较早的文件，说法不同）」: an alike sentence of another date."""
+    record = item.evidence.record
+    name = f"《{record.title}》" if record is not None and record.title else item.evidence.passage.source
+    date = record.date if record is not None else None
+    when = "较晚" if item.later else "较早"
+    differs = f"（{when}的文件，说法不同）" if item.differs else f"（{when}的文件）"
+    return f"另据{name}（{date}）：{item.sentence.text}[{n}]{differs}"
 
 
 def _speech_rank(item: ScoredSentence, chosen: list[ScoredSentence]) -> int:

@@ -161,12 +161,17 @@ class SpeechInfo(BaseModel):
     date: str | None = None
     places: tuple[str, ...] = ()
     meeting: str | None = None
+    kind: str = Field(default="speech", description="law, report, notice, speech or other (read from the title)")
+    effective: str | None = Field(default=None, description="the date a rule takes effect, as its text states (ISO)")
+    number: str | None = Field(default=None, description="the document number (〔2024〕12号), as its text states")
+    issuer: str | None = Field(default=None, description="the issuing body its title names")
     chunk_count: int = Field(description="chunks the speech is split into")
 
     @classmethod
     def from_record(cls, record) -> "SpeechInfo":
-        """The public fields of a stored SpeechRecord."""
-        return cls(**{name: getattr(record, name) for name in cls.model_fields})
+        """The public fields of a stored SpeechRecord (those of its metadata read from ``record.meta``)."""
+        return cls(**{name: getattr(record, name) if hasattr(record, name) else getattr(record.meta, name)
+                      for name in cls.model_fields})
 
 
 class OutlineNodeInfo(BaseModel):

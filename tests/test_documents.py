@@ -87,3 +87,28 @@ def test_a_one_sentence_record_is_indexed_and_answers(assistant):
 def test_who_in_the_content_is_not_the_speaker_of_the_document(assistant):
     answer = assistant.ask("青山市第五届全民运动会开幕式总导演是谁？")
     assert answer.intent != "meta" and "周明远" in answer.text
+
+
+NOTICE = """南江县人民政府办公室关于规范涉企检查的通知
+南政办发〔2024〕7号
+各乡镇人民政府，县直各单位：
+一、检查一律实行计划管理，未列入年度计划的，不得入企检查。
+二、本通知自2024年7月1日起施行。
+"""
+
+
+def test_a_notice_states_its_number_issuer_and_effective_date_with_their_spans():
+    meta = extract_metadata(NOTICE)
+    assert (meta.kind, meta.issuer, meta.number, meta.effective) == ("notice", "南江县人民政府办公室", "南政办发〔2024〕7号", "2024-07-01")
+    assert NOTICE[slice(*meta.span("number"))] == "南政办发〔2024〕7号"
+    assert NOTICE[slice(*meta.span("effective"))] == "自2024年7月1日起施行"
+
+
+def test_a_speech_without_those_fields_keeps_its_stored_form():
+    meta = extract_metadata("在全县招商大会上的讲话\n同志们：\n今天召开大会，部署全年招商工作。\n")
+    assert not {"effective", "repealed", "number", "issuer"} & set(meta.to_dict())
+
+
+def test_the_speeches_list_says_the_kind_and_fields(assistant):
+    listed = {s.id: s for s in assistant.speeches()}
+    assert listed["证券服务法.txt"].kind == "law" and listed["合伙条例.txt"].effective == "2021-03-01"

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vectorstore.speech.document_fields import find_document_fields
 from vectorstore.speech.places import place_names
 from vectorstore.speech.model import SpeechMeta
 from vectorstore.text.numerals import numeral_value
@@ -69,6 +70,7 @@ def extract_metadata(text: str, heading: str | None = None, stated: dict | None 
         "title": title, "meeting": find_meeting(title, text), "speaker": _first(_given(stated.get("speaker")), name),
         "speaker_role": role, "date": _first(_given(normalise_date(stated.get("date"))), find_date(lines)),
     }
+    found.update({key: Found(*value) for key, value in find_document_fields(text, title.value, title.start).items()})
     return SpeechMeta(
         **{key: item.value for key, item in found.items()},
         places=find_places(text, stated.get("region")), region=stated.get("region"), source=source, part=part,
@@ -146,12 +148,17 @@ def find_date(lines: list[Line]) -> Found:
     """A full date stated in the header lines, as yyyy-mm-dd (its span: the date as written)."""
     for line in lines:
         match = _DATE.search(line.text)
-        if match:
-            year, month, day = (numeral_value(group) or 0 for group in match.groups())
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                where = _at(line, match)
-                return Found(f"{year:04d}-{month:02d}-{day:02d}", where.start, where.end)
+        date = date_from_match(match) if match else None
+        if date:
+            where = _at(line, match)
+            return Found(date, where.start, where.end)
     return NOT_FOUND
+
+
+def date_from_match(match: re.Match) -> str | None:
+    """yyyy-mm-dd from a match of year, month and day groups (digits or Chinese numerals); None when not a date."""
+    year, month, day = (numeral_value(group) or 0 for group in match.groups()[:3])
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def normalise_date(value) -> str | None:

@@ -20,7 +20,10 @@ import json
 from dataclasses import dataclass
 from typing import Iterator
 
-SPAN_FIELDS = ("title", "meeting", "speaker", "speaker_role", "date")
+SPAN_FIELDS = ("title", "meeting", "speaker", "speaker_role", "date", "effective", "repealed", "number", "issuer")
+# fields a document states only when it is a rule or a notice: left out of the stored form when not
+# stated, so that the content hash of every other speech stays what it was
+OPTIONAL_FIELDS = ("effective", "repealed", "number", "issuer")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,10 @@ class SpeechMeta:
     part: int | None = None
     spans: tuple[tuple[str, int, int], ...] = ()
     pages: tuple[tuple[int, int], ...] = ()  # (page, offset where it starts) of a PDF or scan; see vectorstore/speech/pages.py
+    effective: str | None = None  # ISO date it takes effect (「自2024年7月1日起施行」)
+    repealed: str | None = None  # ISO date it is repealed
+    number: str | None = None  # its document number (「国办发〔2024〕12号」)
+    issuer: str | None = None  # the body that issues it (「国务院办公厅」)
 
     @property
     def kind(self) -> str:
@@ -70,6 +77,9 @@ class SpeechMeta:
         data["pages"] = [list(page) for page in self.pages]
         if not self.pages:
             del data["pages"]  # the content hash of a speech without pages stays what it was
+        for name in OPTIONAL_FIELDS:
+            if data[name] is None:
+                del data[name]
         return data
 
     @classmethod

@@ -54,7 +54,8 @@ def date_number(date: str | None) -> int | None:
 
 
 _RECORD_KEYS = ("file", "path", "hash", "text_hash", "chunk_count")
-_META_KEYS = ("source", "title", "meeting", "speaker", "speaker_role", "date", "region", "part")
+_META_KEYS = ("source", "title", "meeting", "speaker", "speaker_role", "date", "region", "part",
+              "effective", "repealed", "number", "issuer")
 
 
 def record_metadata(record: SpeechRecord) -> dict:

@@ -112,3 +112,10 @@ def test_a_speech_without_those_fields_keeps_its_stored_form():
 def test_the_speeches_list_says_the_kind_and_fields(assistant):
     listed = {s.id: s for s in assistant.speeches()}
     assert listed["证券服务法.txt"].kind == "law" and listed["合伙条例.txt"].effective == "2021-03-01"
+
+
+def test_a_notice_is_found_by_its_document_number(tmp_path):
+    other = NOTICE.replace("规范涉企检查", "做好防汛").replace("〔2024〕7号", "〔2024〕9号").replace("未列入年度计划的，不得入企检查", "汛期实行二十四小时值班")
+    built = assistant_with(tmp_path, {"检查通知.txt": NOTICE, "防汛通知.txt": other})
+    answer = built.ask("南政办发〔2024〕9号文件对值班有什么要求？")
+    assert answer.grounded and answer.scope == ("防汛通知.txt",) and "二十四小时值班" in answer.text

@@ -32,7 +32,8 @@ MIN_PART_CHARS = 5  # a part of a question has at least this many characters of 
 NAMING_GAP = 6  # characters (「那篇」「和资金争取」) between two pieces of one name, in one clause
 _PUNCTUATION = re.compile(r"[，,。？?！!；;：:、]")
 # 「那篇讲话说，」「这份报告里」: words pointing at the speech, which sentences of it do not hold
-_POINTER = re.compile(r"[那这该此](?:一)?(?:篇|份|部(?!分)|次)(?:讲话|报告|文件|条例|会议)?(?:里|中|上)?(?:说|讲|提到|提出|指出)?[，,]?")
+_POINTER = re.compile(r"[那这该此](?:一)?(?:篇|份|部(?!分)|次)(?:讲话|报告|文件|条例|会议)?(?:里|中|上)?(?:说|讲|提到|提出|指出)?[，,]?"
+                      r"|^\s*(?:号)?(?:文件|文|通知)(?:里|中|上)?(?:对|就|关于)?")  # what is left of 「…〔2024〕9号文件对…」
 MIN_FOCUS_TERM = 4  # shorter name pieces (「建设」) may be what the question is about
 
 __all__ = ["Constraints", "Intent", "QuestionAnalysis", "Scope", "analyse", "per_year", "quoted_terms"]

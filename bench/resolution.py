@@ -4,7 +4,8 @@
     .venv/bin/python -m bench.resolution --index-dir DIR  # an existing index (e.g. seeds + scale corpus)
 
 Every conversation of ../shared/eval/conversations.jsonl is replayed turn by turn as a chat client sends it
-(the assistant's answers are left out: resolution reads only the user turns). The state is re-derived from
+(the assistant's answers are left out here: reading one back is a parse of its text, see
+assistant/conversation/recall.py). The state is re-derived from
 the whole history on every request; the analysis of a turn already seen is kept per index state, so a new
 request pays for its own question. Printed: p50 / p95 / max ms per follow-up.
 """

@@ -24,6 +24,9 @@ PLACE_WEIGHT = 5.0
 ROLE_WEIGHT = 1.0
 PART_WEIGHT = 6.0
 PHRASE_WEIGHT = 6.0
+WHOLE_NAME_WEIGHT = 4.0  # the question holds a name whole (「企业所得税法」, not only a part of 「企业所得税法实施条例」)
+MIN_WHOLE_NAME = 4
+NATIONAL_PREFIX = "中华人民共和国"  # said or not: 「公司法」 is 中华人民共和国公司法
 OTHER_YEAR_FACTOR = 0.3  # a speech of another year than the one asked about
 MIN_SCORE = 3.0  # below this, nothing in the question names a speech
 CERTAIN_SCORE = 5.0  # a certain scope needs more than one short name piece (「一季度」 may be the topic)
@@ -87,11 +90,18 @@ def _score(text, entry: SpeechEntry, name_weight: float, places, years, phrase_o
              (ROLE_WEIGHT if entry.role and entry.role in text else 0.0, "职务"),
              (PLACE_WEIGHT * _place_share(entry, places), "地点"),
              (PART_WEIGHT if entry.part is not None and entry.part == _part_asked(text) else 0.0, "第N篇"),
-             (PHRASE_WEIGHT if entry.id in phrase_owners else 0.0, "原文短语")]
+             (PHRASE_WEIGHT if entry.id in phrase_owners else 0.0, "原文短语"),
+             (WHOLE_NAME_WEIGHT if names_whole(text, entry) else 0.0, "全称")]
     score = sum(weight for weight, _ in parts)
     if years and entry.years and not set(years) & set(entry.years):
         score *= OTHER_YEAR_FACTOR
     return score, tuple(reason for weight, reason in parts if weight > 0)
+
+
+def names_whole(text: str, entry: SpeechEntry) -> bool:
+    """The question holds one of the speech's names whole, 中华人民共和国 said or not."""
+    return any(len(short) >= MIN_WHOLE_NAME and short in text
+               for short in (name.removeprefix(NATIONAL_PREFIX) for name in entry.names))
 
 
 def _name_pieces(text: str, catalogue: SpeechCatalogue) -> dict[str, list[tuple[float, int, int]]]:

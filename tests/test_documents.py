@@ -119,3 +119,13 @@ def test_a_notice_is_found_by_its_document_number(tmp_path):
     built = assistant_with(tmp_path, {"检查通知.txt": NOTICE, "防汛通知.txt": other})
     answer = built.ask("南政办发〔2024〕9号文件对值班有什么要求？")
     assert answer.grounded and answer.scope == ("防汛通知.txt",) and "二十四小时值班" in answer.text
+
+
+def test_a_law_named_whole_is_not_its_implementing_rules(tmp_path):
+    rules = ("中华人民共和国证券服务法实施细则\n第一条　根据证券服务法，制定本细则。\n"
+             "第二条　证券服务机构的注册资本不少于五百万元。\n第三条　本细则自公布之日起施行。\n")
+    built = assistant_with(tmp_path, {"证券服务法.txt": SECURITIES, "证券服务法实施细则.txt": rules})
+    answer = built.ask("证券服务法第二条的内容是什么？")
+    assert answer.grounded and all(c.speech_id == "证券服务法.txt" for c in answer.citations)
+    detailed = built.ask("证券服务法实施细则第二条的内容是什么？")
+    assert all(c.speech_id == "证券服务法实施细则.txt" for c in detailed.citations) and "五百万元" in detailed.text

@@ -11,9 +11,9 @@ from assistant.understanding.intent import intent_of, ordinal_of
 from vectorstore.text.numerals import arabic_years, numeral_value
 
 
-def record(id, title=None, meeting=None, speaker=None, role=None, date=None, places=(), region=None):
+def record(id, title=None, meeting=None, speaker=None, role=None, date=None, places=(), region=None, number=None):
     return SimpleNamespace(id=id, title=title, meeting=meeting, speaker=speaker, speaker_role=role, date=date,
-                           places=tuple(places), region=region, hash=id)
+                           places=tuple(places), region=region, hash=id, number=number)
 
 
 CATALOGUE = SpeechCatalogue([

@@ -73,7 +73,7 @@ def _entry(record) -> SpeechEntry:
 
 def _names(record) -> tuple[str, ...]:
     """The meeting, the title and the document number name a speech (「在X上的讲话」 adds nothing to X)."""
-    meeting, title, number = record.meeting, record.title, record.meta.number
+    meeting, title, number = record.meeting, record.title, record.number
     if _usable(meeting) and (not title or meeting in title):
         return (meeting,)  # 「县委书记在X上的讲话」 names X
     return tuple(name for name in (meeting, title, number) if _usable(name))

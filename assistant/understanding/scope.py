@@ -24,7 +24,7 @@ PLACE_WEIGHT = 5.0
 ROLE_WEIGHT = 1.0
 PART_WEIGHT = 6.0
 PHRASE_WEIGHT = 6.0
-WHOLE_NAME_WEIGHT = 4.0  # the question holds a name whole (「企业所得税法」, not only a part of 「企业所得税法实施条例」)
+WHOLE_NAME_WEIGHT = 5.0  # the question holds a name whole (「企业所得税法」, not only a part of 「企业所得税法实施条例」)
 MIN_WHOLE_NAME = 4
 NATIONAL_PREFIX = "中华人民共和国"  # said or not: 「公司法」 is 中华人民共和国公司法
 OTHER_YEAR_FACTOR = 0.3  # a speech of another year than the one asked about
@@ -74,6 +74,7 @@ def _named_at_all(text: str, catalogue: SpeechCatalogue, pieces: dict, places: t
     asked_part = _part_asked(text)
     return [entry for entry in catalogue.entries.values()
             if entry.id in pieces or entry.id in phrase_owners or (entry.speaker and entry.speaker in text)
+            or names_whole(text, entry)
             or (entry.role and entry.role in text) or (places and _place_share(entry, places))
             or (asked_part is not None and entry.part == asked_part)]
 

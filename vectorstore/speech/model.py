@@ -231,6 +231,10 @@ class SpeechFacts:
     def region(self) -> str | None:
         return self.meta.region
 
+    @property
+    def number(self) -> str | None:
+        return self.meta.number
+
 
 @dataclass(frozen=True)
 class Speech(SpeechFacts):

@@ -14,7 +14,7 @@ from assistant.conversation.rules import is_follow_up, last_user_question
 from assistant.conversation.resolver import ConversationResolver, Resolution, speech_name
 from assistant.understanding.service import Understanding
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
-from assistant.types import SpeechOutline
+from assistant.types import SpeechOutline, SpeechText
 from vectorstore.runtime.access import ReadOnlyIndexError
 from vectorstore.runtime.compute import ComputeGate
 from vectorstore.errors import InputError, NotFoundError
@@ -56,8 +56,14 @@ class Assistant:
             raise InputError(f"k must be between 1 and {MAX_K} (got {k}); ask for fewer or more results")
         with self.gate.foreground():
             if mode != "hybrid":  # one signal alone, for looking into the ranking
-                return self.searcher.search(query, k=k, mode=mode, filters=filters)
-            return self.pipeline.search(query, k, filters)
+                return self.with_pages(self.searcher.search(query, k=k, mode=mode, filters=filters))
+            return self.with_pages(self.pipeline.search(query, k, filters))
+
+    def with_pages(self, passages: list[Passage]) -> list[Passage]:
+        """Each passage with the pages of its file it lies on, as citations carry them."""
+        records = self.index.speeches()
+        return [replace(p, pages=records[p.speech_id].meta.pages_of(p.start, p.end)) if p.speech_id in records else p
+                for p in passages]
 
     def ask(self, question: str, history: list[dict] | None = None,
             filters: SearchFilters | None = None) -> Answer:
@@ -120,10 +126,25 @@ class Assistant:
 
     def outline(self, speech_id: str) -> SpeechOutline:
         """A speech's outline tree under its header; NotFoundError for an id that is not indexed."""
+        record = self._record(speech_id)
+        return SpeechOutline.from_record(record)
+
+    def speech_text(self, speech_id: str, at: tuple[int, int] | None = None) -> SpeechText:
+        """A speech to read, rebuilt from its stored chunks (no file is read), with ``at`` checked
+        against its text; NotFoundError for an unknown id, InputError for a span outside it."""
+        record = self._record(speech_id)
+        text = stitched(self.index.speech_chunks(speech_id))
+        if at is not None and not 0 <= at[0] < at[1] <= len(text):
+            raise InputError(f"the span {at[0]}-{at[1]} is not inside the speech (0-{len(text)}); "
+                             "give START-END offsets from a citation")
+        return SpeechText(outline=SpeechOutline.from_record(record), text=text, paragraphs=paragraphs(text),
+                          pages=record.meta.pages, at=at)
+
+    def _record(self, speech_id: str):
         record = self.index.speeches().get(speech_id)
         if record is None:
             raise NotFoundError(f"no indexed speech has the id {speech_id!r}; list them with `policyqa speeches`")
-        return SpeechOutline.from_record(record)
+        return record
 
     def status(self) -> dict:
         """What a health check reports: the backend and what the index holds."""
@@ -147,8 +168,7 @@ class Assistant:
         return self.ingestor.ingest(paths, prune=prune, progress=progress)
 
     def delete_speech(self, speech_id: str) -> None:
-        if speech_id not in self.index.speeches():
-            raise NotFoundError(f"no indexed speech has the id {speech_id!r}; list them with `policyqa speeches`")
+        self._record(speech_id)
         with self.gate.foreground():
             record = self.index.speeches()[speech_id]
             self.index.remove_speeches([speech_id])
@@ -175,6 +195,26 @@ class Assistant:
             return Answer(**common, text=text, grounded=False, related=tuple(related(evidences)),
                           reason=refusal_reason(text, evidences))
         return Answer(**common, text=draft.text, grounded=True, citations=draft.citations, kind=outcome.kind)
+
+
+def stitched(chunks) -> str:
+    """A speech's cleaned text from its chunks: each chunk at its offsets, the blank lines between them
+    (which no chunk holds) as line breaks."""
+    length = max((chunk.end for chunk in chunks), default=0)
+    characters = ["\n"] * length
+    for chunk in chunks:
+        characters[chunk.start:chunk.end] = chunk.text
+    return "".join(characters)
+
+
+def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """[start, end) of each non-empty line of the text."""
+    spans, start = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return tuple(spans)
 
 
 def refusal_reason(text: str, evidences: list[Evidence]) -> str:

@@ -6,6 +6,9 @@ all get the same shape (``answer.model_dump()`` is the JSON).
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 REFUSAL = "资料中没有找到相关内容。"
@@ -75,6 +78,11 @@ class Citation(BaseModel):
         return self.title or (f"在{self.meeting}上的讲话" if self.meeting else self.source)
 
     @property
+    def reading_link(self) -> str:
+        """Where the web UI shows the quote in its speech (a path of the running server)."""
+        return reading_link(self.speech_id, (self.quote_start, self.quote_end))
+
+    @property
     def page_label(self) -> str:
         """「第 3 页」, 「第 3–4 页」, or "" for a file without pages."""
         if not self.pages:
@@ -126,12 +134,14 @@ class Answer(BaseModel):
     def rewritten(self) -> bool:
         return self.query != self.question
 
-    def sources_markdown(self) -> str:
-        """The citations as Markdown: where each comes from and its quoted sentence."""
+    def sources_markdown(self, links: bool = False) -> str:
+        """The citations as Markdown: where each comes from and its quoted sentence (and, with
+        ``links``, a link to it in the reading view)."""
         lines = []
         for c in self.citations:
             where = "，".join(part for part in (c.label, c.speaker, c.date, c.section, c.page_label) if part)
-            lines += [f"[{c.n}] {where}（{c.source}）", f"> {c.quote}", ""]
+            link = f" [查看原文]({c.reading_link})" if links else ""
+            lines += [f"[{c.n}] {where}（{c.source}）{link}", f"> {c.quote}", ""]
         return "\n".join(lines).rstrip()
 
     def with_sources(self) -> str:
@@ -140,11 +150,12 @@ class Answer(BaseModel):
         return f"{self.text}\n\n来源：\n{sources}" if sources else self.text
 
     def to_markdown(self) -> str:
-        """The answer with its citations as a Markdown document (for copy/export)."""
+        """The answer with its citations as a Markdown document (for copy/export); each citation
+        links to its reading view."""
         lines = [f"**问：** {self.question}", ""]
         if self.rewritten:
             lines += [f"*检索问题：{self.query}*", ""]
-        lines += [self.text, "", self.sources_markdown()]
+        lines += [self.text, "", self.sources_markdown(links=True)]
         return "\n".join(lines).rstrip() + "\n"
 
 
@@ -221,14 +232,62 @@ class SpeechOutline(BaseModel):
 
     def to_text(self) -> str:
         """The header line, then one heading a line, indented by level, with its section's offsets."""
-        lines = [self.header] + [f"{'  ' * (n.level - 1)}{n.heading}  [{n.start}:{n.end}]" for n in _walk(self.nodes)]
+        lines = [self.header] + [f"{'  ' * (n.level - 1)}{n.heading}  [{n.start}:{n.end}]" for n in walk_outline(self.nodes)]
         return "\n".join(lines if self.nodes else lines + ["（没有识别出分级标题）"])
 
 
-def _walk(nodes: tuple[OutlineNodeInfo, ...]):
+def walk_outline(nodes: tuple[OutlineNodeInfo, ...]):
     for node in nodes:
         yield node
-        yield from _walk(node.children)
+        yield from walk_outline(node.children)
+
+
+READING_PATH = "/read"
+_SPAN = re.compile(r"^\s*(\d{1,9})\s*[-–:,]\s*(\d{1,9})\s*$")
+
+
+def reading_link(speech_id: str, at: tuple[int, int] | None = None, also: tuple[tuple[int, int], ...] = ()) -> str:
+    """The reading view of a speech (``?speech=ID&at=START-END``, the other quotes of an answer in ``also``)."""
+    query = {"speech": speech_id} | ({"at": f"{at[0]}-{at[1]}"} if at else {})
+    if also:
+        query["also"] = ",".join(f"{start}-{end}" for start, end in also)
+    return f"{READING_PATH}?{urlencode(query)}" + ("#quote" if at else "")
+
+
+def parse_span(text: str) -> tuple[int, int]:
+    """「120-168」 → (120, 168); InputError for anything else."""
+    from vectorstore.errors import InputError
+
+    match = _SPAN.match(text or "")
+    if match is None or int(match.group(1)) >= int(match.group(2)):
+        raise InputError(f"a span is START-END with START < END (got {text!r}), e.g. --at 120-168")
+    return int(match.group(1)), int(match.group(2))
+
+
+class SpeechText(BaseModel):
+    """One speech to read: its outline and header, the whole cleaned text (the offsets citations carry
+    index it), its paragraphs, the pages of its file, and the span asked to be marked."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outline: SpeechOutline
+    text: str = Field(description="the cleaned text; a citation's quote is text[quote_start:quote_end]")
+    paragraphs: tuple[tuple[int, int], ...] = Field(default=(), description="[start, end) of each paragraph")
+    pages: tuple[tuple[int, int], ...] = Field(default=(), description="(page, offset where it starts) of a PDF or scan")
+    at: tuple[int, int] | None = Field(default=None, description="the span to mark, when one was asked for")
+
+    def page_of(self, offset: int) -> int | None:
+        """The page of the file an offset lies on (None for a file without pages)."""
+        before = [page for page, start in self.pages if start <= offset]
+        return before[-1] if before else None
+
+    def section_of(self, offset: int) -> OutlineNodeInfo | None:
+        """The innermost outline node whose section holds the offset."""
+        found = None
+        for node in walk_outline(self.outline.nodes):
+            if node.start <= offset < node.end:
+                found = node
+        return found
 
 
 class IngestOutcome(BaseModel):

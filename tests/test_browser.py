@@ -83,6 +83,22 @@ def test_chat_answers_with_citation_cards(page):
     assert "什么是五皮精神？" in markdown and "000_00b9841ddb1ffabe.txt" in markdown and "> " in markdown
 
 
+def test_a_citation_card_opens_the_speech_with_its_quote_marked_in_view(page):
+    """After the chat test: its first card's 「查看原文」 opens the reading view in a new tab."""
+    link = page.locator("#chat .citation-card a", has_text="查看原文").first
+    with page.context.expect_page() as opened:
+        link.click()
+    reading = opened.value
+    reading.wait_for_load_state()
+    quote = reading.locator("mark#quote")
+    assert "硬着头皮" in "".join(reading.locator("mark").all_inner_texts())
+    box, viewport = quote.bounding_box(), reading.viewport_size
+    assert box is not None and 0 <= box["y"] < viewport["height"]  # scrolled into view
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    reading.screenshot(path=str(SCREENSHOTS / "reading.png"))
+    reading.close()
+
+
 def test_a_bad_request_is_a_message_not_a_traceback(page):
     page.get_by_role("tab", name="资料库").click()
     page.get_by_role("button", name="导入并建立索引").click()

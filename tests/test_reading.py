@@ -1,55 +1,132 @@
-"""The question as people type it is read once into the text everything else reads (questions written for
-these tests, not taken from the eval files)."""
+"""The reading view: every citation opens its speech with exactly its quote marked; the same text
+over HTTP, on the CLI and in the exported Markdown (the default corpus, a real index)."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
+from fastapi.testclient import TestClient
 
-from assistant.understanding.reading import read_question, tidy, to_simplified
+from assistant.faces.cli import shown
+from assistant.faces.web.reading import reading_html
+from tests.fakes import app_with
+from tests.servers import LOCAL
 
-NAMES = ["洛阳", "王建国", "郑州", "信阳市", "县委书记", "福建"]
+QUESTIONS = ["什么是“四千精神”？", "株洲那篇讲话分了哪几个部分？", "县委书记在招商引资工作动员会上讲话的第二部分包括哪几点？",
+             "全市项目工作推进会提出了哪“7个抓”？", "开放招商大会上，对意向项目要建立什么制度？", "星沙经开区第一个企业是什么企业？"]
 
 
-@pytest.mark.parametrize("typed, read", [
-    ("洛陽那篇講話提到哪些產業？", "洛阳那篇讲话提到哪些产业？"),
-    ("政府工作報告裡的財政赤字率是多少", "政府工作报告里的财政赤字率是多少"),
-    ("臺灣、經濟發展、開會", "台湾、经济发展、开会"),
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    return app_with(tmp_path_factory.mktemp("reading"))
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    with TestClient(app, base_url=LOCAL) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def citations(client):
+    found = []
+    for question in QUESTIONS:
+        found += client.post("/api/ask", json={"question": question}).json()["citations"]
+    assert len(found) >= 10
+    return found
+
+
+def marked_text(html: str) -> str:
+    return "".join(unescape(piece) for piece in re.findall(r"<mark[^>]*>(.*?)</mark>", html, re.S))
+
+
+def test_every_citation_opens_its_speech_with_exactly_its_quote_marked(client, citations):
+    for c in citations:
+        view = client.get(f"/api/speeches/{c['speech_id'].replace('#', '%23')}/text",
+                          params={"at": f"{c['quote_start']}-{c['quote_end']}"}).json()
+        assert view["text"][c["quote_start"]:c["quote_end"]] == c["quote"]
+        page = client.get("/read", params={"speech": c["speech_id"], "at": f"{c['quote_start']}-{c['quote_end']}"})
+        assert page.status_code == 200 and marked_text(page.text) == c["quote"] and 'id=quote' in page.text
+
+
+def test_the_text_holds_every_passage_at_its_offsets(client, citations):
+    for c in citations:
+        text = client.get(f"/api/speeches/{c['speech_id'].replace('#', '%23')}/text").json()["text"]
+        assert text[c["start"]:c["end"]] == c["text"]
+
+
+def test_the_answer_links_each_card_to_its_reading_view(client):
+    from assistant.faces.web.render import answer_html
+    from assistant.types import Answer
+
+    answer = Answer.model_validate(client.post("/api/ask", json={"question": "什么是“四千精神”？"}).json())
+    html = answer_html(answer)
+    assert html.count("查看原文") == len(answer.citations) and "/read?speech=" in html
+    assert all(c.reading_link in answer.to_markdown() for c in answer.citations)
+
+
+def test_the_view_steps_through_the_answers_other_quotes(client, citations):
+    c = next(c for c in citations if sum(d["speech_id"] == c["speech_id"] for d in citations) >= 2)
+    others = [f"{d['quote_start']}-{d['quote_end']}" for d in citations if d["speech_id"] == c["speech_id"]]
+    page = client.get("/read", params={"speech": c["speech_id"], "at": f"{c['quote_start']}-{c['quote_end']}",
+                                       "also": ",".join(others)})
+    assert "上一处引文" in page.text or "下一处引文" in page.text
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/speeches/no-such.txt/text", 404), ("/api/speeches/000_00b9841ddb1ffabe.txt/text?at=9-3", 400),
+    ("/api/speeches/000_00b9841ddb1ffabe.txt/text?at=0-99999999", 400), ("/read?speech=../../etc/passwd", 404),
+    ("/read?speech=000_00b9841ddb1ffabe.txt&at=x", 400),
 ])
-def test_traditional_script_is_read_as_simplified(typed, read):
-    assert to_simplified(typed) == read
+def test_bad_ids_and_spans_get_a_one_line_error(client, path, status):
+    response = client.get(path)
+    assert response.status_code == status and response.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("typed, read", [
-    ("【求助】县里开会讲了什么？？？", "县里开会讲了什么？"),
-    ("请问，您好！王建国讲话有几个部分?!", "王建国讲话有几个部分?"),
-    ("麻烦问一下 招商 大会 上 讲了哪些 措施", "招商大会上讲了哪些措施"),
-    ("２０２２年ＧＤＰ增长多少", "2022年GDP增长多少"),
-    ("二〇一九年政府工作报告的赤字率", "2019年政府工作报告的赤字率"),
-    ("——营商环境怎么说——", "营商环境怎么说"),
-    ("请问", "请问"),  # nothing else was asked: the opener is the question
-    ("你好，在吗", "你好，在吗"),  # too short a rest to be a question of its own
-])
-def test_noise_width_and_openers_are_removed(typed, read):
-    assert tidy(typed) == read
+def test_the_cli_marks_the_span_in_its_section(client, citations):
+    from assistant.types import SpeechText
+
+    c = citations[0]
+    view = SpeechText.model_validate(client.get(f"/api/speeches/{c['speech_id'].replace('#', '%23')}/text",
+                                                params={"at": f"{c['quote_start']}-{c['quote_end']}"}).json())
+    text = shown(view)
+    assert f"【{c['quote']}】" in text and f"第 {c['quote_start']}–{c['quote_end']} 字" in text
 
 
-@pytest.mark.parametrize("typed, read", [
-    ("罗阳那篇讲话说了什么", "罗阳那篇讲话说了什么"),  # another sound: left alone
-    ("洛杨那篇讲话说了什么", "洛阳那篇讲话说了什么"),  # same sound, one character shared
-    ("王建过讲话的第二部分", "王建国讲话的第二部分"),
-    ("王健国和郑州的讲话", "王建国和郑州的讲话"),  # one name spelt right, another wrong
-    ("信洋市的项目有哪些", "信阳市的项目有哪些"),
-    ("要落实到位并且见效", "要落实到位并且见效"),
-    ("要求各级政府建立哪些制度", "要求各级政府建立哪些制度"),  # 府建 sounds like 福建 but crosses two words
-])
-def test_a_misspelt_name_is_read_as_the_name_it_sounds_like(typed, read):
-    assert read_question(typed, NAMES) == read
+def test_headings_link_from_the_table_of_contents(client):
+    from assistant.types import SpeechText
+
+    view = SpeechText.model_validate(client.get("/api/speeches/004_30715ac9391e336e.txt%234/text").json())
+    html = reading_html(view)
+    for anchor in re.findall(r'href="#(at\d+)"', html)[:5]:
+        assert f'id="{anchor}"' in html
 
 
-def test_a_real_word_that_sounds_like_a_name_is_left_alone():
-    assert read_question("洛阳的物流和落羊有关吗", ["洛阳"]) == "洛阳的物流和落羊有关吗"
-    assert read_question("建国以来的发展", ["王建国", "见过"]) == "建国以来的发展"
+def two_page_pdf(first: list[str], second: list[str]) -> bytes:
+    from tests.readers_support import cjk_pdf, make_pdf
+
+    one = cjk_pdf(first)
+    font = [one.split(b"%d 0 obj\n" % n)[1].split(b"\nendobj")[0] for n in (5, 6, 7)]
+    show = lambda lines: b"BT /F1 12 Tf 72 720 Td " + b" 0 -20 Td ".join(
+        b"<%s> Tj" % line.encode("utf-16-be").hex().encode() for line in lines) + b" ET"
+    return make_pdf([show(first), show(second)], font)
 
 
-def test_two_names_that_sound_alike_make_no_guess():
-    assert read_question("张小东讲了什么", ["张晓东", "张笑东"]) == "张小东讲了什么"
+def test_a_pdf_passage_carries_its_page_in_search_and_in_the_view(tmp_path):
+    from assistant import factory
+    from assistant.settings import load_settings
+    from assistant.uploads import Upload
+    from tests.fakes import BigramEmbeddings
+
+    pdf = two_page_pdf(["在全县防汛工作会议上的讲话", "同志们：", "今年汛期来得早，各地要提前做好准备。"],
+                       ["二、落实责任。", "各乡镇要落实水库巡查责任人，汛期实行二十四小时值班。"])
+    settings = load_settings(index_dir=tmp_path / "index", data_dir=tmp_path / "none")
+    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    built.add_files([Upload("防汛.pdf", pdf)])
+    passage = next(p for p in built.search("二十四小时值班") if "值班" in p.text)
+    assert 2 in passage.pages and passage.to_dict()["pages"] == list(passage.pages)
+    start = passage.text.index("二十四小时值班") + passage.start
+    view = built.speech_text(passage.speech_id, (start, start + 7))
+    assert view.page_of(start) == 2 and "第 2 页" in reading_html(view) and "第 2 页" in shown(view)

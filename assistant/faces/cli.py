@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ingest(commands)
     _add_speeches(commands)
     _add_outline(commands)
+    _add_show(commands)
     _add_search(commands)
     _add_index(commands)
     _add_ask(commands)
@@ -88,6 +89,14 @@ def _add_outline(commands) -> None:
     sub = _command(commands, "outline", cmd_outline, "a speech's outline: its headings as a tree, with offsets")
     sub.add_argument("speech_id", help="a speech id from `policyqa speeches`, e.g. '004_30715ac9391e336e.txt#4'")
     sub.add_argument("--json", action="store_true", help="the SpeechOutline as JSON")
+
+
+def _add_show(commands) -> None:
+    sub = _command(commands, "show", cmd_show, "read a speech: the section around a span, the span marked 【…】")
+    sub.add_argument("speech_id", help="a speech id from `policyqa speeches` (or a citation's speech_id)")
+    sub.add_argument("--at", help="START-END offsets of a citation's quote (quote_start-quote_end); "
+                                  "without it the whole speech is printed")
+    sub.add_argument("--json", action="store_true", help="the SpeechText as JSON")
 
 
 def _add_search(commands) -> None:
@@ -180,6 +189,40 @@ def cmd_outline(args, settings) -> int:
     outline = _assistant(settings, "extractive").outline(args.speech_id)  # no chat model to load for this
     print(outline.model_dump_json(indent=2) if args.json else outline.to_text())
     return 0
+
+
+def cmd_show(args, settings) -> int:
+    from assistant.types import parse_span
+
+    view = _assistant(settings, "extractive").speech_text(args.speech_id, parse_span(args.at) if args.at else None)
+    print(view.model_dump_json(indent=2) if args.json else shown(view))
+    return 0
+
+
+SHOWN_CHARS = 1500  # a longer section is shown as the paragraphs around the span
+
+
+def shown(view) -> str:
+    """The header, where the span is (section, page), and the text around it with the span in 【】."""
+    lines = [view.outline.header]
+    if view.at is None:
+        return "\n".join(lines + [view.text])
+    start, end = view.at
+    node, page = view.section_of(start), view.page_of(start)
+    lines.append(" · ".join(filter(None, (node.heading if node else "（开头）", f"第 {page} 页" if page else None,
+                                          f"第 {start}–{end} 字"))))
+    left, right = (node.start, node.end) if node and node.end - node.start <= SHOWN_CHARS else around(view, start, end)
+    text = view.text
+    lines.append(f"{text[left:start]}【{text[start:end]}】{text[end:right]}".strip("\n"))
+    return "\n".join(lines)
+
+
+def around(view, start: int, end: int) -> tuple[int, int]:
+    """From the paragraph before the span's to the paragraph after it."""
+    spans = view.paragraphs
+    first = max(0, next((i for i, (a, b) in enumerate(spans) if b >= start), 0) - 1)
+    last = min(len(spans) - 1, next((i for i, (a, b) in enumerate(spans) if b >= end), len(spans) - 1) + 1)
+    return spans[first][0], spans[last][1]
 
 
 def cmd_search(args, settings) -> int:

@@ -14,7 +14,8 @@ GRADIO_ROUTES = [("GET", "/gradio_api/info"), ("GET", "/config"), ("POST", "/gra
                  ("POST", "/gradio_api/call/refreshed"), ("GET", "/gradio_api/queue/data?session_hash=x")]
 API_ROUTES = [("POST", "/api/ask"), ("POST", "/api/ask/stream"), ("POST", "/api/search"), ("GET", "/api/speeches"),
               ("POST", "/api/speeches"), ("DELETE", "/api/speeches/000_00b9841ddb1ffabe.txt"),
-              ("POST", "/v1/chat/completions"), ("GET", "/v1/models"), ("GET", "/docs"), ("GET", "/openapi.json")]
+              ("POST", "/v1/chat/completions"), ("GET", "/v1/models"), ("GET", "/docs"), ("GET", "/openapi.json"),
+              ("GET", "/api/speeches/000_00b9841ddb1ffabe.txt/text"), ("GET", "/read?speech=000_00b9841ddb1ffabe.txt")]
 
 
 @pytest.mark.parametrize("method,path", GRADIO_ROUTES + API_ROUTES)

@@ -59,11 +59,12 @@ class Passage:
     score: float
     speaker: str | None = None
     date: str | None = None
+    pages: tuple[int, ...] = ()  # pages of the file (a PDF or scan) the passage is on; empty for files without pages
 
     def to_dict(self) -> dict:
         return {
             "source": self.source, "title": self.title, "section": self.section,
             "start": self.start, "end": self.end, "text": self.text, "score": round(self.score, 6),
             "chunk_id": self.chunk_id, "speech_id": self.speech_id,
-            "speaker": self.speaker, "date": self.date,
+            "speaker": self.speaker, "date": self.date, "pages": list(self.pages),
         }

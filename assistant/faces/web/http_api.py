@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from typing import Iterator, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.types import MAX_K, Answer, FilterSpec, IngestOutcome, SpeechInfo
-from assistant.types import SpeechOutline
+from assistant.types import SpeechOutline, SpeechText, parse_span
 from assistant.uploads import Upload
 from assistant.faces.web.errors import error_body
 from vectorstore.errors import InputError, PolicyQAError
@@ -115,6 +115,11 @@ def api_router(assistant) -> APIRouter:
                 summary="A speech's outline tree: headings with offsets ('#' as %23)")
     def outline(speech_id: str) -> SpeechOutline:
         return assistant.outline(speech_id)
+
+    @router.get("/speeches/{speech_id:path}/text", response_model=SpeechText,
+                summary="A speech to read: cleaned text, paragraphs, outline, header ('#' as %23; at=START-END checked)")
+    def text(speech_id: str, at: str | None = Query(None, max_length=40)) -> SpeechText:
+        return assistant.speech_text(speech_id, parse_span(at) if at else None)
 
     @router.post("/speeches", response_model=IngestOutcome, summary="Upload speech files and index them",
                  openapi_extra=UPLOAD_BODY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from assistant.types import Answer, Citation, RelatedPassage
+from assistant.types import Answer, Citation, RelatedPassage, reading_link
 
 BACKEND_NAMES = {
     "extractive": "抽取式（不调用大模型，直接摘录原句）",
@@ -36,11 +36,16 @@ def answer_html(answer: Answer) -> str:
         scope = f"（范围：{'；'.join(answer.scope_names)}）" if answer.scope_names else ""
         parts.append(f'<div class="rewritten-query">理解为：{escape(answer.query + scope)}</div>')
     parts.append(text_html(answer.text))
-    parts += [citation_card(c) for c in answer.citations]
+    parts += [citation_card(c, quotes_of(answer, c.speech_id)) for c in answer.citations]
     if not answer.grounded and answer.related:
         parts.append('<div class="related-title">相关段落（供参考，未用于回答）</div>')
         parts += [related_card(r) for r in answer.related]
     return "\n\n".join(parts)
+
+
+def quotes_of(answer: Answer, speech_id: str) -> tuple[tuple[int, int], ...]:
+    """The spans an answer quotes from one speech (the reading view steps through them)."""
+    return tuple((c.quote_start, c.quote_end) for c in answer.citations if c.speech_id == speech_id)
 
 
 def question_html(question: str) -> str:
@@ -52,13 +57,14 @@ def text_html(text: str) -> str:
     return "<div class=\"answer-text\">" + escape(text).replace("\n", "<br>") + "</div>"
 
 
-def citation_card(citation: Citation) -> str:
+def citation_card(citation: Citation, also: tuple[tuple[int, int], ...] = ()) -> str:
     head = " · ".join(escape(part) for part in (
         citation.label, _speaker(citation), citation.date, citation.section) if part)
+    link = reading_link(citation.speech_id, (citation.quote_start, citation.quote_end), also)
     return (f'<div class="citation-card"><div class="citation-head">[{citation.n}] {head}</div>'
             f'<div class="citation-passage">{highlighted(citation)}</div>'
             f'<div class="citation-source">{escape(citation.source)}{_page(citation)} · 第 {citation.quote_start}–'
-            f'{citation.quote_end} 字</div></div>')
+            f'{citation.quote_end} 字 · <a class="read-original" href="{escape(link)}" target="_blank">查看原文</a></div></div>')
 
 
 def _page(citation: Citation) -> str:

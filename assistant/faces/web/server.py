@@ -20,6 +20,7 @@ from assistant.faces.web.errors import error_response, install_error_handlers
 from assistant.faces.web.guards import AllowedHosts, BodyLimit, JsonOnly, SameOrigin
 from assistant.faces.web.http_api import JSON_PATHS, api_router
 from assistant.faces.web.openai_api import OPENAI_JSON_PATHS, openai_router
+from assistant.faces.web.reading import reading_router
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD_FILES = 20
@@ -42,6 +43,7 @@ def create_api(assistant, settings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(api_router(assistant))
     app.include_router(openai_router(assistant))
+    app.include_router(reading_router(assistant))
     add_login_routes(app, settings.api_token)
     add_health_route(app, assistant)
     add_fallback_routes(app)

@@ -17,7 +17,7 @@ from pathlib import Path
 import gradio as gr
 from pydantic import ValidationError
 
-from assistant.types import Answer, FilterSpec
+from assistant.types import Answer, FilterSpec, reading_link
 from assistant.uploads import Upload
 from assistant.faces.web.render import answer_html, backend_label, question_html, text_html
 from vectorstore.errors import PolicyQAError
@@ -137,7 +137,9 @@ class Handlers:
 
 def outline_html(outline) -> str:
     """A SpeechOutline as collapsible HTML; every speech text is escaped."""
-    head = f'<div style="font-weight:600;margin-bottom:4px">{html.escape(outline.header)}</div>'
+    link = html.escape(reading_link(outline.speech.id))
+    head = (f'<div style="font-weight:600;margin-bottom:4px">{html.escape(outline.header)} · '
+            f'<a class="read-original" href="{link}" target="_blank">阅读全文</a></div>')
     body = "".join(map(_outline_node_html, outline.nodes)) or "<div>这篇讲话没有识别出分级标题。</div>"
     return f'<div class="speech-outline">{head}{body}</div>'
 

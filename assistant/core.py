@@ -140,6 +140,24 @@ class Assistant:
         return SpeechText(outline=SpeechOutline.from_record(record), text=text, paragraphs=paragraphs(text),
                           pages=record.meta.pages, at=at)
 
+    def page_image(self, speech_id: str, page: int, at: tuple[int, int] | None = None):
+        """Page ``page`` of the speech's PDF or scan as a PNG (vectorstore.readers.page_images.PageImage),
+        the part of span ``at`` on that page marked; InputError for a file without pages or a page it lacks."""
+        from vectorstore.readers.page_images import render_page
+
+        record = self._record(speech_id)
+        starts = dict(record.meta.pages)
+        if page not in starts:
+            where = f"pages {min(starts)}–{max(starts)}" if starts else "no pages (it is not a PDF or a scan)"
+            raise InputError(f"the file of {speech_id!r} has {where}; ask for one of its pages")
+        quote = None
+        if at is not None:
+            text = self.speech_text(speech_id, at).text
+            end = min((offset for offset in starts.values() if offset > starts[page]), default=len(text))
+            quote = text[max(at[0], starts[page]):min(at[1], end)] or None
+        with self.gate.foreground():
+            return render_page(Path(record.path), page, quote)
+
     def _record(self, speech_id: str):
         record = self.index.speeches().get(speech_id)
         if record is None:

@@ -130,3 +130,42 @@ def test_a_pdf_passage_carries_its_page_in_search_and_in_the_view(tmp_path):
     start = passage.text.index("二十四小时值班") + passage.start
     view = built.speech_text(passage.speech_id, (start, start + 7))
     assert view.page_of(start) == 2 and "第 2 页" in reading_html(view) and "第 2 页" in shown(view)
+
+
+def test_a_pdf_page_is_shown_with_the_quote_marked_where_it_stands(tmp_path):
+    """The truth is known: the test's PDF sets 12-point CJK glyphs from x=72, lines 20 points apart from y=720."""
+    from assistant import factory
+    from assistant.settings import load_settings
+    from assistant.uploads import Upload
+    from tests.fakes import BigramEmbeddings
+
+    second = ["二、落实责任。", "各乡镇要落实水库巡查责任人，汛期实行二十四小时值班。"]
+    pdf = two_page_pdf(["在全县防汛工作会议上的讲话", "同志们：", "今年汛期来得早，各地要提前做好准备。"], second)
+    settings = load_settings(index_dir=tmp_path / "index", data_dir=tmp_path / "none")
+    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    built.add_files([Upload("防汛.pdf", pdf)])
+    speech_id = built.speeches()[0].id
+    text = built.speech_text(speech_id).text
+    start = text.index("汛期实行二十四小时值班")
+    image = built.page_image(speech_id, 2, (start, start + 11))
+    assert image.png.startswith(b"\x89PNG") and len(image.boxes) == 1
+    scale = 150 / 72
+    column = second[1].index("汛期")
+    ascent, descent = 0.88 * 12, 0.12 * 12  # the font's /Ascent 880 and /Descent -120
+    truth = ((72 + 12 * column) * scale, (842 - 700 - ascent) * scale, (72 + 12 * (column + 11)) * scale,
+             (842 - 700 + descent) * scale)
+    assert overlap(image.boxes[0], truth) >= 0.9, (image.boxes, truth)
+    with pytest.raises(Exception, match="pages 1–2"):
+        built.page_image(speech_id, 3)
+
+
+def overlap(box, truth) -> float:
+    """Share of the true region the marked box covers (horizontally × the glyph band vertically)."""
+    width = max(0.0, min(box[2], truth[2]) - max(box[0], truth[0])) / (truth[2] - truth[0])
+    height = max(0.0, min(box[3], truth[3]) - max(box[1], truth[1])) / (truth[3] - truth[1])
+    return width * height
+
+
+def test_the_page_route_sends_a_png_and_refuses_a_file_without_pages(client):
+    response = client.get("/api/speeches/000_00b9841ddb1ffabe.txt/pages/1")
+    assert response.status_code == 400 and "not a PDF" in response.json()["error"]["message"]

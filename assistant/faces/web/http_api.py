@@ -7,7 +7,7 @@ from typing import Iterator, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from starlette.datastructures import UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -120,6 +120,13 @@ def api_router(assistant) -> APIRouter:
                 summary="A speech to read: cleaned text, paragraphs, outline, header ('#' as %23; at=START-END checked)")
     def text(speech_id: str, at: str | None = Query(None, max_length=40)) -> SpeechText:
         return assistant.speech_text(speech_id, parse_span(at) if at else None)
+
+    @router.get("/speeches/{speech_id:path}/pages/{page}", response_class=Response,
+                responses={200: {"content": {"image/png": {}}}},
+                summary="A page of a speech's PDF or scan as a PNG, the span highlight=START-END marked")
+    def page_image(speech_id: str, page: int, highlight: str | None = Query(None, max_length=40)) -> Response:
+        image = assistant.page_image(speech_id, page, parse_span(highlight) if highlight else None)
+        return Response(content=image.png, media_type="image/png")
 
     @router.post("/speeches", response_model=IngestOutcome, summary="Upload speech files and index them",
                  openapi_extra=UPLOAD_BODY)

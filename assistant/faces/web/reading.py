@@ -10,6 +10,7 @@ same guards as every route apply; the id is only looked up, never joined into a 
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
@@ -43,7 +44,17 @@ def reading_html(view: SpeechText, also: tuple[tuple[int, int], ...] = ()) -> st
     title = escape(info.title or info.meeting or info.source)
     return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{STYLE}</style></head><body><nav>{contents(view)}</nav><main>{header(view)}"
-            f"{quote_links(view, also)}{body(view)}</main></body></html>")
+            f"{quote_links(view, also)}{page_view(view)}{body(view)}</main></body></html>")
+
+
+def page_view(view: SpeechText) -> str:
+    """For a PDF or scan, the page the quote is on, as the file shows it, the quote marked."""
+    if not view.pages or view.at is None:
+        return ""
+    page = view.page_of(view.at[0])
+    source = f"/api/speeches/{quote(view.outline.speech.id, safe='')}/pages/{page}?highlight={view.at[0]}-{view.at[1]}"
+    return (f'<details open class=original><summary>原件第 {page} 页</summary>'
+            f'<img src="{escape(source)}" alt="原件第 {page} 页" style="max-width:100%;border:1px solid #ddd"></details>')
 
 
 def header(view: SpeechText) -> str:

@@ -169,3 +169,29 @@ def overlap(box, truth) -> float:
 def test_the_page_route_sends_a_png_and_refuses_a_file_without_pages(client):
     response = client.get("/api/speeches/000_00b9841ddb1ffabe.txt/pages/1")
     assert response.status_code == 400 and "not a PDF" in response.json()["error"]["message"]
+
+
+def test_a_scanned_page_is_shown_with_the_quote_marked_from_its_ocr_lines(tmp_path):
+    """A seed rendered into a scanned PDF (no text layer): the quote is found in the lines OCR reads."""
+    from tests.ocr_support import require_ocr_tools, scanned_pdf
+    from vectorstore.readers.engines import _rapidocr_installed
+
+    require_ocr_tools()
+    if not _rapidocr_installed():
+        pytest.skip("RapidOCR is not installed (pip install -e '.[ocr]')")
+    from assistant import factory
+    from assistant.settings import load_settings
+    from assistant.uploads import Upload
+    from tests.fakes import BigramEmbeddings
+
+    settings = load_settings(index_dir=tmp_path / "index", data_dir=tmp_path / "none")
+    built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
+    built.add_files([Upload("扫描件.pdf", scanned_pdf(2, dpi=150))])
+    speech_id = built.speeches()[0].id
+    view = built.speech_text(speech_id)
+    page, start = view.pages[1]
+    line_start, line_end = next((a, b) for a, b in view.paragraphs if a >= start + 5 and b - a > 30)
+    image = built.page_image(speech_id, page, (line_start + 2, line_start + 20))
+    assert image.boxes, "the quote was not found in the page's OCR lines"
+    width, height = image.size
+    assert all(0 <= left < right <= width and 0 <= top < bottom <= height for left, top, right, bottom in image.boxes)

@@ -44,16 +44,26 @@ class RapidEngine:
 
     def read(self, image: Path, dpi: int, timeout: float) -> tuple[str, float | None]:
         """The page's text lines (boxes from the detector) joined into paragraphs as tesseract's are."""
-        with self._lock:  # one model; onnxruntime already uses every core for one page
+        lines = rows(self._boxes(image))
+        height = sorted(line.height for line in lines)[len(lines) // 2] if lines else None
+        return tidy("\n".join(paragraphs(lines))), height
+
+
+    def located_lines(self, image: Path) -> list[tuple[int, int, int, int, str]]:
+        """The page's text lines with their boxes in the image's pixels: (left, top, right, bottom, text)."""
+        return [(min(b[2] for b in row), min(b[4] for b in row), max(b[3] for b in row),
+                 max(b[4] + int(b[1]) for b in row), "".join(b[5] for b in sorted(row, key=lambda b: b[2])))
+                for row in on_lines(self._boxes(image))]
+
+    def _boxes(self, image: Path) -> list[tuple[float, float, int, int, int, str]]:
+        """The detected text boxes of a page (one model; onnxruntime already uses every core for one page)."""
+        with self._lock:
             if self._model is None:
                 from rapidocr_onnxruntime import RapidOCR
 
                 self._model = RapidOCR()
             found, _ = self._model(str(image), use_cls=False)  # a scanned 讲话稿 is upright: no angle classifier
-        boxes = [_box(box, text) for box, text, score in found or () if text.strip() and float(score) >= MIN_SCORE]
-        lines = rows(boxes)
-        height = sorted(line.height for line in lines)[len(lines) // 2] if lines else None
-        return tidy("\n".join(paragraphs(lines))), height
+        return [_box(box, text) for box, text, score in found or () if text.strip() and float(score) >= MIN_SCORE]
 
 
 def _box(box, text: str) -> tuple[float, float, int, int, int, str]:
@@ -65,14 +75,19 @@ def _box(box, text: str) -> tuple[float, float, int, int, int, str]:
 def rows(boxes: list[tuple[float, float, int, int, int, str]]) -> list[Line]:
     """Boxes on one printed line (centres within half a line of each other) joined left to right,
     the lines top to bottom: what :func:`paragraphs` expects from tesseract."""
+    return [Line(0, min(b[2] for b in row), max(b[3] for b in row), int(max(b[1] for b in row)),
+                 "".join(b[5] for b in sorted(row, key=lambda b: b[2]))) for row in on_lines(boxes)]
+
+
+def on_lines(boxes: list[tuple[float, float, int, int, int, str]]) -> list[list]:
+    """The boxes grouped by printed line: centres within half a line of each other, top to bottom."""
     found: list[list] = []
     for box in sorted(boxes):
         if found and abs(box[0] - found[-1][0][0]) < found[-1][0][1] / 2:
             found[-1].append(box)
         else:
             found.append([box])
-    return [Line(0, min(b[2] for b in row), max(b[3] for b in row), int(max(b[1] for b in row)),
-                 "".join(b[5] for b in sorted(row, key=lambda b: b[2]))) for row in found]
+    return found
 
 
 def ocr_engine(choice: str = "auto", why: str = "a scanned page"):

@@ -2,8 +2,10 @@
 
 The page is rendered with pdfium at ``dpi`` (fewer when the page would exceed ``max_pixels``);
 the quote is found on the page's text layer, whitespace ignored, and each line of it is covered
-by a translucent box made from the characters' boxes. A page without a text layer (a scan) is
-shown unmarked: its text came from OCR, whose boxes are not kept. An image file is its one page.
+by a translucent box made from the characters' boxes. On a page without a text layer (a scan, or
+an image file, which is its one page) the quote is found in the lines RapidOCR reads from the
+rendered page, each line's part of it marked by the share of the line's characters it covers; with
+no RapidOCR installed, the page is shown unmarked.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def render_page(path: Path, page: int, quote: str | None = None, dpi: int = DPI,
                 max_pixels: int = MAX_PIXELS) -> PageImage:
     """Page ``page`` (1-based) of the file at ``path``, with ``quote`` marked when the page's text layer holds it."""
     if path.suffix.lower() in IMAGE_SUFFIXES:
-        return _image_file(path, page, max_pixels)
+        return _image_file(path, page, quote, max_pixels)
     import pypdfium2 as pdfium
 
     try:
@@ -50,17 +52,69 @@ def render_page(path: Path, page: int, quote: str | None = None, dpi: int = DPI,
 
 
 def _pdf_page(pdf_page, quote: str | None, dpi: int, max_pixels: int) -> PageImage:
-    from PIL import Image, ImageDraw
-
     width, height = pdf_page.get_size()
     scale = min(dpi / 72, (max_pixels / max(1.0, width * height)) ** 0.5)
-    image = pdf_page.render(scale=scale).to_pil().convert("RGBA")
-    boxes = [_pixels(box, height, scale) for box in quote_boxes(pdf_page, quote)] if quote else []
+    image = pdf_page.render(scale=scale).to_pil().convert("RGB")
+    if not quote:
+        return PageImage(_png(image), [], image.size)
+    if pdf_page.get_textpage().count_chars() == 0:  # a scanned page
+        return marked(image, scanned_boxes(image, quote))
+    return marked(image, [_pixels(box, height, scale) for box in quote_boxes(pdf_page, quote)])
+
+
+def marked(image, boxes: list[tuple[float, float, float, float]]) -> PageImage:
+    """The image with each box covered in translucent yellow."""
+    from PIL import Image, ImageDraw
+
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     for box in boxes:
         draw.rectangle(box, fill=MARK)
-    return PageImage(_png(Image.alpha_composite(image, overlay)), boxes, image.size)
+    return PageImage(_png(Image.alpha_composite(image.convert("RGBA"), overlay)), boxes, image.size)
+
+
+def scanned_boxes(image, quote: str) -> list[tuple[float, float, float, float]]:
+    """Boxes of the quote on a scanned page, from the lines OCR reads on it (none without RapidOCR)."""
+    import tempfile
+
+    from vectorstore.readers.engines import _rapidocr_installed
+
+    if not _rapidocr_installed():
+        return []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.png"
+        image.save(path)
+        lines = shared_engine().located_lines(path)
+    return boxes_in_lines(lines, quote)
+
+
+def boxes_in_lines(lines: list[tuple[int, int, int, int, str]], quote: str) -> list[tuple[float, float, float, float]]:
+    """The quote found in the lines' text (whitespace ignored); each line's covered share as a box."""
+    owners = [(number, position) for number, line in enumerate(lines)
+              for position, char in enumerate(_SPACE.sub("", line[4]))]
+    compact, wanted = "".join(_SPACE.sub("", line[4]) for line in lines), _SPACE.sub("", quote)
+    at = compact.find(wanted) if wanted else -1
+    if at < 0:
+        return []
+    covered: dict[int, list[int]] = {}
+    for number, position in owners[at:at + len(wanted)]:
+        covered.setdefault(number, []).append(position)
+    boxes = []
+    for number, positions in covered.items():
+        left, top, right, bottom, text = lines[number]
+        width = (right - left) / max(1, len(_SPACE.sub("", text)))
+        boxes.append((left + width * min(positions), top, left + width * (max(positions) + 1), bottom))
+    return boxes
+
+
+_ENGINE = {}
+
+
+def shared_engine():
+    """One RapidOCR model per process, loaded on first use."""
+    from vectorstore.readers.engines import RapidEngine
+
+    return _ENGINE.setdefault("rapidocr", RapidEngine())
 
 
 def quote_boxes(pdf_page, quote: str) -> list[tuple[float, float, float, float]]:
@@ -88,14 +142,15 @@ def _pixels(box, page_height: float, scale: float) -> tuple[float, float, float,
     return left * scale, (page_height - top) * scale, right * scale, (page_height - bottom) * scale
 
 
-def _image_file(path: Path, page: int, max_pixels: int) -> PageImage:
+def _image_file(path: Path, page: int, quote: str | None, max_pixels: int) -> PageImage:
     from PIL import Image
 
     if page != 1:
         raise InputError(f"{path.name} is an image: it has one page")
-    with Image.open(path) as image:
-        image.thumbnail((max_pixels ** 0.5, max_pixels ** 0.5))
-        return PageImage(_png(image.convert("RGB")), [], image.size)
+    with Image.open(path) as opened:
+        image = opened.convert("RGB")
+    image.thumbnail((max_pixels ** 0.5, max_pixels ** 0.5))
+    return marked(image, scanned_boxes(image, quote)) if quote else PageImage(_png(image), [], image.size)
 
 
 def _png(image) -> bytes:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from assistant.access import AuditLog
 from assistant.answering.pipeline import AnswerPipeline, Outcome
 from assistant.answering.structured import StructuredAnswers
 from assistant.retrieval.evidence import Evidence
@@ -29,8 +30,9 @@ class Assistant:
     """Answers questions about the indexed speeches, with verified citations."""
 
     def __init__(self, settings, index, searcher, retriever, answerer, rewriter, ingestor=None, gate=None,
-                 understanding=None, structured=None):
+                 understanding=None, structured=None, audit=None):
         self.settings = settings
+        self.audit = audit or AuditLog(settings.index_dir)  # every change, who made it
         self.index = index
         self.searcher = searcher
         self.retriever = retriever
@@ -169,7 +171,7 @@ class Assistant:
         return {"backend": self.backend, "speeches": len(self.index.speeches()),
                 "chunks": self.index.chunk_count(), "embedding_model": self.index.identity.embedding_model}
 
-    def add_files(self, uploads: list, progress: bool = False) -> IngestOutcome:
+    def add_files(self, uploads: list, progress: bool = False, actor: str = "local") -> IngestOutcome:
         """Keep uploaded files (assistant.uploads.Upload) in the upload folder and index them now."""
         from assistant.uploads import store
 
@@ -177,7 +179,10 @@ class Assistant:
             raise ReadOnlyIndexError(self.index.read_only_folder)
         paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes, self.settings.max_text_chars,
                       limits=self.settings.read_limits)
-        return IngestOutcome.from_report(self.ingest(paths, progress=progress))
+        outcome = IngestOutcome.from_report(self.ingest(paths, progress=progress))
+        self.audit.record(actor, "upload", files=[upload.name for upload in uploads],
+                          added=list(outcome.added), updated=list(outcome.updated))
+        return outcome
 
     def ingest(self, paths: Iterable[str | Path], prune: bool = False, progress: bool = False):
         """Index files or folders (incremental); returns the IngestReport.
@@ -185,12 +190,13 @@ class Assistant:
         The ingestor takes the compute gate a batch at a time, so questions go on meanwhile."""
         return self.ingestor.ingest(paths, prune=prune, progress=progress)
 
-    def delete_speech(self, speech_id: str) -> None:
+    def delete_speech(self, speech_id: str, actor: str = "local") -> None:
         self._record(speech_id)
         with self.gate.foreground():
             record = self.index.speeches()[speech_id]
             self.index.remove_speeches([speech_id])
             self.index.save()
+        self.audit.record(actor, "delete", speech=speech_id)
         self._forget_upload(record)
 
     def _forget_upload(self, record) -> None:

@@ -129,7 +129,7 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `policyqa serve` listens on (0.0.0.0 = every interface).")
     port: int = Field(default=7860, ge=1, le=65535, description="Port `policyqa serve` listens on.")
     api_token: str | None = Field(
-        default=None, description="When set, every route but /healthz needs it: `Authorization: Bearer <token>` for programs, a login at /login for the browser.",
+        default=None, description="An admin key given in the environment: when set (or when `policyqa keys add` made keys), every route but /healthz needs a key: `Authorization: Bearer <key>` for programs, a login at /login for the browser.",
     )
     cors_origins: list[str] = Field(
         default=[],

@@ -61,7 +61,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ask(commands)
     _add_eval(commands)
     _add_serve(commands)
+    _add_keys(commands)
+    _add_audit(commands)
     return parser
+
+
+def _add_keys(commands) -> None:
+    sub = _command(commands, "keys", cmd_keys, "keys for the server: add (printed once), list, revoke")
+    sub.add_argument("operation", choices=["add", "list", "revoke"])
+    sub.add_argument("key_id", nargs="?", help="for revoke: the key's id or name")
+    sub.add_argument("--role", choices=["reader", "editor", "admin"], default="reader",
+                     help="reader: ask and read; editor: also upload and delete; admin: everything")
+    sub.add_argument("--name", default="", help="who the key is for (shown in the audit log)")
+
+
+def _add_audit(commands) -> None:
+    sub = _command(commands, "audit", cmd_audit, "the audit log of changes: uploads, deletions, keys")
+    sub.add_argument("--since", help="only entries at or after this date or time (ISO, e.g. 2026-12-01)")
+    sub.add_argument("--json", action="store_true", help="one JSON object a line")
 
 
 def _command(commands, name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
@@ -320,6 +337,37 @@ def cmd_eval(args, settings) -> int:
     for failure in failures:
         print(f"below threshold: {failure}")
     return 1 if failures else 0
+
+
+def cmd_keys(args, settings) -> int:
+    from assistant.access import AuditLog, KeyStore
+    from vectorstore.errors import InputError
+
+    keys, audit = KeyStore(settings.index_dir, settings.api_token), AuditLog(settings.index_dir)
+    if args.operation == "add":
+        key, record = keys.add(args.role, args.name)
+        audit.record("local", "key added", key=record.id, name=record.name, role=record.role)
+        print(f"{key}\n(the key is shown only now; give it to {record.name}: role {record.role}, id {record.id})")
+    elif args.operation == "list":
+        for record in keys.list():
+            print(f"{record.id}\t{record.role}\t{record.name}\t{record.created}")
+    else:
+        if not args.key_id:
+            raise InputError("name the key to revoke: `policyqa keys revoke ID` (ids from `policyqa keys list`)")
+        record = keys.revoke(args.key_id)
+        audit.record("local", "key revoked", key=record.id, name=record.name)
+        print(f"revoked {record.id} ({record.name})")
+    return 0
+
+
+def cmd_audit(args, settings) -> int:
+    from assistant.access import AuditLog
+
+    for entry in AuditLog(settings.index_dir).entries(args.since):
+        print(json.dumps(entry, ensure_ascii=False) if args.json else
+              "\t".join([entry["time"], entry["who"], entry["action"]] +
+                        [f"{k}={v}" for k, v in entry.items() if k not in ("time", "who", "action")]))
+    return 0
 
 
 def cmd_serve(args, settings) -> int:

@@ -69,12 +69,13 @@ def test_a_browser_is_sent_to_the_login_page_and_its_session_opens_everything(gu
         assert browser.get("/api/speeches").status_code == 200
 
 
-def test_an_exposed_server_without_a_token_is_logged(caplog):
+def test_an_exposed_server_without_a_token_is_logged(caplog, tmp_path):
+    from assistant.access import KeyStore
     from assistant.faces.web.auth import warn_if_exposed
 
     with caplog.at_level("WARNING"):
-        warn_if_exposed("127.0.0.1", None)
-        warn_if_exposed("0.0.0.0", "a-token")
+        warn_if_exposed("127.0.0.1", KeyStore(tmp_path))
+        warn_if_exposed("0.0.0.0", KeyStore(tmp_path, "a-token"))
         assert not caplog.records
-        warn_if_exposed("0.0.0.0", None)
+        warn_if_exposed("0.0.0.0", KeyStore(tmp_path))
     assert "POLICYQA_API_TOKEN" in caplog.text

@@ -89,6 +89,12 @@ async def uploaded_files(request: Request) -> list[Upload]:
     return [Upload(name=part.filename, content=await part.read()) for part in parts]
 
 
+def actor_of(request: Request) -> str:
+    """The name of the key a request came with (for the audit log), as the access gate left it."""
+    principal = request.scope.get("state", {}).get("principal")
+    return principal.name if principal is not None else "unknown"
+
+
 def api_router(assistant) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["policy-qa"])
 
@@ -132,11 +138,11 @@ def api_router(assistant) -> APIRouter:
                  openapi_extra=UPLOAD_BODY)
     async def upload(request: Request) -> IngestOutcome:
         uploads = await uploaded_files(request)
-        return await run_in_threadpool(assistant.add_files, uploads)
+        return await run_in_threadpool(assistant.add_files, uploads, False, actor_of(request))
 
     @router.delete("/speeches/{speech_id:path}", summary="Remove a speech from the index ('#' as %23)")
-    def delete(speech_id: str) -> dict:
-        assistant.delete_speech(speech_id)
+    def delete(speech_id: str, request: Request) -> dict:
+        assistant.delete_speech(speech_id, actor=actor_of(request))
         return {"deleted": speech_id}
 
     return router

@@ -15,7 +15,8 @@ from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Match
 
-from assistant.faces.web.auth import TokenGate, add_login_routes, warn_if_exposed
+from assistant.access import KeyStore
+from assistant.faces.web.auth import AccessGate, add_login_routes, warn_if_exposed
 from assistant.faces.web.errors import error_response, install_error_handlers
 from assistant.faces.web.guards import AllowedHosts, BodyLimit, JsonOnly, SameOrigin
 from assistant.faces.web.http_api import JSON_PATHS, api_router
@@ -40,14 +41,15 @@ With `POLICYQA_API_TOKEN` set, every route but `/healthz` needs `Authorization: 
 def create_api(assistant, settings) -> FastAPI:
     """The FastAPI app without the UI (what the API tests exercise)."""
     app = FastAPI(title="policy-qa", description=DESCRIPTION, version="0.1.0")
+    keys = KeyStore(settings.index_dir, settings.api_token)
     install_error_handlers(app)
     app.include_router(api_router(assistant))
     app.include_router(openai_router(assistant))
     app.include_router(reading_router(assistant))
-    add_login_routes(app, settings.api_token)
+    add_login_routes(app, keys)
     add_health_route(app, assistant)
     add_fallback_routes(app)
-    add_guards(app, settings)
+    add_guards(app, settings, keys)
     return app
 
 
@@ -87,14 +89,14 @@ def leaf_routes(routes):
             yield route
 
 
-def add_guards(app: FastAPI, settings) -> None:
+def add_guards(app: FastAPI, settings, keys: KeyStore) -> None:
     json_limit = settings.max_request_kb * 1024
     upload_limit = MAX_UPLOAD_FILES * settings.max_file_bytes
     app.add_middleware(BodyLimit, limits={("POST", "/api/"): json_limit, ("POST", "/v1/"): json_limit,
                                           ("POST", "/login"): json_limit,
                                           ("POST", "/api/speeches"): upload_limit})
     app.add_middleware(JsonOnly, paths=JSON_PATHS | OPENAI_JSON_PATHS)
-    app.add_middleware(TokenGate, token=settings.api_token)
+    app.add_middleware(AccessGate, keys=keys)
     app.add_middleware(SameOrigin, allowed=settings.cors_origins)
     # Always present, so Gradio's own CORS middleware (which approves any localhost origin) stands aside.
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
@@ -112,7 +114,8 @@ def create_app(assistant, settings) -> FastAPI:
     app = create_api(assistant, settings)
     theme = gr.themes.Soft(font=["system-ui", "PingFang SC", "Microsoft YaHei", "sans-serif"],
                            font_mono=["ui-monospace", "monospace"])  # local fonts: no CDN in offline sites
-    ui = build_ui(assistant, settings.openai_model if settings.llm == "openai" else None)
+    ui = build_ui(assistant, settings.openai_model if settings.llm == "openai" else None,
+                  KeyStore(settings.index_dir, settings.api_token))
     app = gr.mount_gradio_app(app, ui, path="/", theme=theme, css=CSS, footer_links=["api"],
                               max_file_size=settings.max_file_bytes)
     # gr.mount_gradio_app never marks the Blocks as launched, and Gradio skips its check that a
@@ -133,6 +136,6 @@ def serve(settings, host: str | None = None, port: int | None = None) -> None:
     app = create_app(assistant, settings)
     threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
     host, port = settings.host, settings.port
-    warn_if_exposed(host, settings.api_token)
+    warn_if_exposed(host, KeyStore(settings.index_dir, settings.api_token))
     log.info("serving on http://%s:%d  (chat: /, API docs: /docs)", host, port)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)

@@ -66,8 +66,37 @@ def friendly(handler):
 class Handlers:
     """What the UI's events do, each through the Assistant."""
 
-    def __init__(self, assistant):
+    def __init__(self, assistant, keys=None):
         self.assistant = assistant
+        self.keys = keys  # assistant.access.KeyStore, or None: open access
+
+    def principal(self, request: gr.Request | None):
+        """Who sends an event: the access gate's rule applied to its key or session cookie."""
+        from starlette.datastructures import Headers
+
+        from assistant.access import Principal
+        from assistant.faces.web.auth import principal_of
+
+        if self.keys is None or not self.keys.configured:
+            return Principal.open()
+        headers = Headers(headers=dict(request.headers)) if request is not None else Headers()
+        return principal_of(headers, self.keys)
+
+    def require(self, request: gr.Request | None, action) -> str:
+        """The name of who may do ``action``; a message instead of the change when the role may not."""
+        from assistant.access import refusal_for
+
+        principal = self.principal(request)
+        if principal is None or not principal.role.may(action):
+            raise gr.Error("没有权限：" + (refusal_for(action, principal.role) if principal else "请先登录"))
+        return principal.name
+
+    def library_controls(self, request: gr.Request):
+        """Upload and delete are shown to whom may change the collection (the server checks anyway)."""
+        from assistant.access import Action
+
+        principal = self.principal(request)
+        return gr.Row(visible=principal is not None and principal.role.may(Action.CHANGE))
 
     # -- chat --------------------------------------------------------------
     def respond(self, question, chat, turns, speech_ids, speaker, date_from, date_to):
@@ -107,21 +136,27 @@ class Handlers:
         return (self.speech_rows(speeches), message, gr.Dropdown(choices=ids, value=None),
                 gr.Dropdown(choices=ids), gr.Dropdown(choices=speakers))  # filters keep their values
 
-    def upload(self, files, progress=gr.Progress(track_tqdm=True)):
+    def upload(self, files, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
+        from assistant.access import Action
+
+        actor = self.require(request, Action.CHANGE)
         if not files:
             raise gr.Error(f"请先选择要上传的文件（{accepted()}）")
         progress(0, desc="读取文件")
         uploads = [Upload(name=Path(f).name, content=Path(f).read_bytes()) for f in map(uploaded_path, files)]
-        outcome = self.assistant.add_files(uploads, progress=True)
+        outcome = self.assistant.add_files(uploads, progress=True, actor=actor)
         lines = [f"导入完成：新增 {len(outcome.added)}，更新 {len(outcome.updated)}，"
                  f"未变 {len(outcome.unchanged)}，嵌入 {outcome.chunks_embedded} 个段落。"]
         lines += [f"- 跳过 {what}：{why}" for what, why in outcome.skipped]
         return self.refreshed("\n".join(lines))
 
-    def delete(self, speech_id):
+    def delete(self, speech_id, request: gr.Request):
+        from assistant.access import Action
+
+        actor = self.require(request, Action.CHANGE)
         if not speech_id:
             raise gr.Error("请先在下拉框中选择要删除的讲话")
-        self.assistant.delete_speech(speech_id)
+        self.assistant.delete_speech(speech_id, actor=actor)
         return self.refreshed(f"已删除 {speech_id}")
 
     # -- outline -----------------------------------------------------------
@@ -177,16 +212,17 @@ def export_file(answer: Answer) -> str:
     return handle.name
 
 
-def build_ui(assistant, model_name: str | None = None) -> gr.Blocks:
-    handlers = Handlers(assistant)
+def build_ui(assistant, model_name: str | None = None, keys=None) -> gr.Blocks:
+    handlers = Handlers(assistant, keys)
     with gr.Blocks(title="policy-qa 政策讲话问答", analytics_enabled=False) as ui:
         gr.Markdown("## 政策讲话问答\n回答只依据已收录的讲话，每句都附原文出处；资料里没有的，直接说没有。")
         gr.Markdown(f"**回答方式：** {backend_label(assistant.backend, model_name)}", elem_id="backend")
         with gr.Tab("问答"):
             filters = chat_tab(handlers)
         with gr.Tab("资料库"):
-            library = library_tab(handlers, filters)
+            library, controls = library_tab(handlers, filters)
         ui.load(friendly(handlers.refreshed), None, library)  # each page shows the index as it is now
+        ui.load(handlers.library_controls, None, controls)
     return ui
 
 
@@ -226,7 +262,7 @@ def library_tab(handlers: Handlers, filters: tuple) -> list:
     """The speech table, upload and delete; returns the components a refresh updates."""
     table = gr.Dataframe(value=handlers.speech_rows(), headers=SPEECH_COLUMNS, interactive=False,
                          label="已收录的讲话", elem_id="speeches", wrap=True)
-    with gr.Row():
+    with gr.Row(elem_id="library-controls") as controls:
         with gr.Column():
             files = gr.File(label=f"上传讲话（{accepted()}；扫描件和图片会做文字识别）", file_count="multiple", file_types=UPLOAD_TYPES,
                             elem_id="upload")
@@ -241,7 +277,7 @@ def library_tab(handlers: Handlers, filters: tuple) -> list:
     upload.click(friendly(handlers.upload), files, outputs).then(lambda: None, None, files)
     delete.click(friendly(handlers.delete), to_delete, outputs)
     outline_view(handlers, table)
-    return outputs
+    return outputs, controls
 
 
 def outline_view(handlers: Handlers, table) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -19,6 +20,7 @@ from assistant.types import SpeechOutline, SpeechText
 from vectorstore.runtime.access import ReadOnlyIndexError
 from vectorstore.runtime.compute import ComputeGate
 from vectorstore.errors import InputError, NotFoundError
+from vectorstore.speech.records import DEFAULT_COLLECTION
 from vectorstore.search import SearchFilters
 from vectorstore.speech.types import Passage
 
@@ -171,7 +173,8 @@ class Assistant:
         return {"backend": self.backend, "speeches": len(self.index.speeches()),
                 "chunks": self.index.chunk_count(), "embedding_model": self.index.identity.embedding_model}
 
-    def add_files(self, uploads: list, progress: bool = False, actor: str = "local") -> IngestOutcome:
+    def add_files(self, uploads: list, progress: bool = False, actor: str = "local",
+                  collection: str | None = None) -> IngestOutcome:
         """Keep uploaded files (assistant.uploads.Upload) in the upload folder and index them now."""
         from assistant.uploads import store
 
@@ -179,16 +182,52 @@ class Assistant:
             raise ReadOnlyIndexError(self.index.read_only_folder)
         paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes, self.settings.max_text_chars,
                       limits=self.settings.read_limits)
-        outcome = IngestOutcome.from_report(self.ingest(paths, progress=progress))
-        self.audit.record(actor, "upload", files=[upload.name for upload in uploads],
+        outcome = IngestOutcome.from_report(self.ingest(paths, progress=progress, collection=collection))
+        self.audit.record(actor, "upload", files=[upload.name for upload in uploads], collection=collection or DEFAULT_COLLECTION,
                           added=list(outcome.added), updated=list(outcome.updated))
         return outcome
 
-    def ingest(self, paths: Iterable[str | Path], prune: bool = False, progress: bool = False):
-        """Index files or folders (incremental); returns the IngestReport.
+    def ingest(self, paths: Iterable[str | Path], prune: bool = False, progress: bool = False,
+               collection: str | None = None):
+        """Index files or folders (incremental), into ``collection`` when given; returns the IngestReport.
 
         The ingestor takes the compute gate a batch at a time, so questions go on meanwhile."""
-        return self.ingestor.ingest(paths, prune=prune, progress=progress)
+        if collection is not None:
+            collection = checked_collection(collection)
+        return self.ingestor.ingest(paths, prune=prune, progress=progress, collection=collection)
+
+    def collections(self) -> dict[str, int]:
+        """The collections (知识库) and how many speeches each holds."""
+        counts: dict[str, int] = {}
+        for record in self.index.speeches().values():
+            counts[record.collection] = counts.get(record.collection, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def within(self, collections, strict: bool = True) -> "Assistant":
+        """This assistant seen through some collections (None or empty: all of them): nothing it
+        answers, searches or lists comes from another collection. InputError for an unknown name
+        (``strict``; otherwise an unknown name is an empty collection)."""
+        names = frozenset(collections or ())
+        if not names:
+            return self
+        unknown = sorted(names - set(self.collections()))
+        if unknown and strict:
+            raise InputError(f"no collection is named {unknown[0]!r}; list them with `policyqa collections`")
+        views = self.__dict__.setdefault("_views", {})
+        if names not in views:
+            from assistant.factory import build_within
+
+            views[names] = build_within(self, names)
+        return views[names]
+
+    def move_speech(self, speech_id: str, collection: str, actor: str = "local") -> None:
+        """Put a speech in another collection (its record only: nothing is re-embedded)."""
+        self._record(speech_id)
+        collection = checked_collection(collection)
+        with self.gate.foreground():
+            self.index.set_collection([speech_id], collection)
+            self.index.save()
+        self.audit.record(actor, "move", speech=speech_id, collection=collection)
 
     def delete_speech(self, speech_id: str, actor: str = "local") -> None:
         self._record(speech_id)
@@ -219,6 +258,17 @@ class Assistant:
             return Answer(**common, text=text, grounded=False, related=tuple(related(evidences)),
                           reason=refusal_reason(text, evidences))
         return Answer(**common, text=draft.text, grounded=True, citations=draft.citations, kind=outcome.kind)
+
+
+COLLECTION_NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff .·-]{0,39}$")
+
+
+def checked_collection(name: str) -> str:
+    """A collection name: 1–40 letters, digits, Chinese characters, spaces, dots or dashes."""
+    name = (name or "").strip()
+    if not COLLECTION_NAME.match(name):
+        raise InputError(f"a collection name is 1–40 letters, digits or Chinese characters (got {name!r})")
+    return name
 
 
 def stitched(chunks) -> str:

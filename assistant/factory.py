@@ -155,3 +155,20 @@ def build_assistant(settings: Settings | None = None, *, embeddings=None, client
     return Assistant(settings, index, searcher, retriever, build_answerer(settings, index, chat_model, picker),
                      build_rewriter(settings, chat_model), ingestor=build_ingestor(settings, index, gate), gate=gate,
                      structured=StructuredAnswers(index, index.keyword.idf, picker))
+
+
+def build_within(assistant, collections: frozenset[str]):
+    """The assistant seen through some collections: the same settings, answerer, gate and audit log
+    over a view of the index that holds only those collections' speeches (vectorstore/stores/view.py)."""
+    from assistant.answering.structured import StructuredAnswers
+    from assistant.core import Assistant
+    from assistant.retrieval.ranking import EvidenceRetriever
+    from vectorstore.stores.view import CollectionView
+
+    view = CollectionView(assistant.index, collections)
+    searcher = build_searcher(view, assistant.settings)
+    retriever = EvidenceRetriever(index=view, searcher=searcher, k=assistant.settings.answer_passages)
+    picker = build_picker(assistant.settings, view)
+    return Assistant(assistant.settings, view, searcher, retriever, assistant.answerer, assistant.rewriter,
+                     ingestor=assistant.ingestor, gate=assistant.gate, audit=assistant.audit,
+                     structured=StructuredAnswers(view, view.keyword.idf, picker))

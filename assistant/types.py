@@ -173,6 +173,7 @@ class SpeechInfo(BaseModel):
     places: tuple[str, ...] = ()
     meeting: str | None = None
     kind: str = Field(default="speech", description="law, report, notice, speech or other (read from the title)")
+    collection: str = Field(default="默认", description="the collection (知识库) the speech belongs to")
     effective: str | None = Field(default=None, description="the date a rule takes effect, as its text states (ISO)")
     number: str | None = Field(default=None, description="the document number (〔2024〕12号), as its text states")
     issuer: str | None = Field(default=None, description="the issuing body its title names")

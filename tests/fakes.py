@@ -24,7 +24,8 @@ def assistant_with(root: Path, texts: dict[str, str]):
 
     settings = load_settings(index_dir=root / "index", data_dir=root / "no-default-corpus")
     built = factory.build_assistant(settings, embeddings=BigramEmbeddings())
-    built.add_files([Upload(name, text.encode()) for name, text in texts.items()])
+    if texts:
+        built.add_files([Upload(name, text.encode()) for name, text in texts.items()])
     return built
 
 

@@ -34,5 +34,9 @@ class AuthError(PolicyQAError):
     """A request to the HTTP API without the configured token."""
 
 
+class ForbiddenError(AuthError):
+    """A key whose role or collections do not cover what was asked (HTTP 403)."""
+
+
 class MissingToolError(InputError):
     """A file needs a command-line tool (antiword, tesseract...) that is not installed."""

@@ -23,7 +23,7 @@ from vectorstore.runtime.limits import DEFAULT_MAX_TEXT_CHARS
 from vectorstore.readers import ReadLimits, discover, load_file
 from vectorstore.speech.speeches import content_hash, speeches_from_document
 from vectorstore.stores.chroma import ChromaStore as SpeechIndex
-from vectorstore.speech.records import SpeechRecord
+from vectorstore.speech.records import DEFAULT_COLLECTION, SpeechRecord
 from vectorstore.stores.chunks import indexed_text
 from vectorstore.speech.types import Chunk, Speech
 
@@ -80,7 +80,10 @@ class Ingestor:
         self.uploads_dir = uploads_dir
         self.read_limits = read_limits or ReadLimits(max_bytes=max_bytes, max_chars=max_text_chars)
 
-    def ingest(self, paths: Iterable[str | Path], *, prune: bool = False, progress: bool = True) -> IngestReport:
+    def ingest(self, paths: Iterable[str | Path], *, prune: bool = False, progress: bool = True,
+               collection: str | None = None) -> IngestReport:
+        """Index files or folders; with ``collection``, their speeches belong to it (those indexed
+        already are moved to it, nothing re-embedded); without, new speeches go to the default one."""
         report = IngestReport()
         with self.gate.background():
             self.index.repair()
@@ -88,8 +91,12 @@ class Ingestor:
         files, not_files = discover(paths)
         report.skipped.extend(not_files)
         keys = FileKeys(indexed.values(), self.uploads_dir)
-        pending, loaded, given = self._read_all(files, keys, indexed, report, progress)
+        pending, loaded, given = self._read_all(files, keys, indexed, report, progress, collection)
         self._write(pending, report, progress)
+        moving = [i for i in report.unchanged if collection and indexed[i].collection != collection]
+        if moving:
+            with self.gate.background():
+                self.index.set_collection(moving, collection)
         with self.gate.background():
             self._remove_vanished(indexed, loaded, given if prune else None, report)
             self.index.save()
@@ -97,7 +104,7 @@ class Ingestor:
 
     # -- reading -----------------------------------------------------------
     def _read_all(self, files: list[Path], keys: FileKeys, indexed: dict[str, SpeechRecord],
-                  report: IngestReport, progress: bool):
+                  report: IngestReport, progress: bool, collection: str | None = None):
         """Read every file; returns the speeches to write, the keys of the files read and of all given."""
         pending: list[PendingSpeech] = []
         loaded: set[str] = set()
@@ -113,7 +120,7 @@ class Ingestor:
             loaded.add(key)
             for document in documents:
                 for speech in self._speeches(keyed(document, path.name, key), report):
-                    self._classify(speech, document.path, indexed, by_text, pending, report)
+                    self._classify(speech, document.path, indexed, by_text, pending, report, collection)
         return pending, loaded, set(given)
 
     def _limits(self) -> ReadLimits:
@@ -126,9 +133,9 @@ class Ingestor:
             report.skipped.append((document.source, "no speech text left after removing headers and boilerplate"))
         return speeches
 
-    def _classify(self, speech: Speech, path: str, indexed, by_text, pending, report) -> None:
-        record = self._record(speech, path)
+    def _classify(self, speech: Speech, path: str, indexed, by_text, pending, report, collection=None) -> None:
         previous = indexed.get(speech.id)
+        record = self._record(speech, path, collection or (previous.collection if previous else DEFAULT_COLLECTION))
         twin = by_text.get(record.text_hash)
         if twin is not None and twin != speech.id:
             report.skipped.append((speech.id, f"same text as {twin}, which is indexed already"))
@@ -140,10 +147,11 @@ class Ingestor:
             (report.updated if previous else report.added).append(speech.id)
             by_text[record.text_hash] = speech.id
 
-    def _record(self, speech: Speech, path: str) -> SpeechRecord:
+    def _record(self, speech: Speech, path: str, collection: str = DEFAULT_COLLECTION) -> SpeechRecord:
         return SpeechRecord(
             id=speech.id, file=speech.source.split("#")[0], path=path, hash=content_hash(speech, self.chunker_key),
             text_hash=text_hash(speech.text), chunk_count=0, meta=speech.meta, outline_json=speech.outline.to_json(),
+            collection=collection,
         )
 
     # -- writing -----------------------------------------------------------

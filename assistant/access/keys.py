@@ -35,11 +35,29 @@ class Principal:
     id: str
     name: str
     role: Role
+    collections: frozenset[str] | None = None  # the collections the key may touch; None = all
 
     @classmethod
     def open(cls) -> "Principal":
         """No key configured: everything is open (one machine, as before keys existed)."""
         return cls("open", "open access", Role.ADMIN)
+
+    def readable(self, asked=(), known=()) -> frozenset[str]:
+        """The collections a request may read: those asked (none asked: all it may), within the key's
+        grant; ForbiddenError naming one asked that the key is not granted."""
+        from vectorstore.errors import ForbiddenError
+
+        asked = frozenset(asked or ())
+        if self.collections is None:
+            return asked
+        refused = sorted(asked - self.collections)
+        if refused:
+            raise ForbiddenError(f"this key may not read the collection {refused[0]!r}; it may read "
+                                 f"{'、'.join(sorted(self.collections))}")
+        return asked or (self.collections & frozenset(known)) or frozenset({"\x00none"})
+
+    def may_touch(self, collection: str) -> bool:
+        return self.collections is None or collection in self.collections
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,7 @@ class KeyRecord:
     salt: str
     hash: str
     created: str
+    collections: list[str] | None = None  # None: all collections
 
 
 class KeyStore:
@@ -66,7 +85,7 @@ class KeyStore:
         """A token or at least one key exists: requests need a key."""
         return bool(self.token) or bool(self._load()["keys"])
 
-    def add(self, role: str, name: str = "") -> tuple[str, KeyRecord]:
+    def add(self, role: str, name: str = "", collections: list[str] | None = None) -> tuple[str, KeyRecord]:
         """A new key: its text (shown once, never stored) and its record."""
         try:
             Role(role)
@@ -75,7 +94,7 @@ class KeyStore:
         key_id, secret = secrets.token_hex(4), secrets.token_urlsafe(24)
         salt = secrets.token_bytes(16)
         record = KeyRecord(key_id, name or key_id, role, salt.hex(), _scrypt(secret, salt).hex(),
-                           datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                           datetime.now(timezone.utc).isoformat(timespec="seconds"), sorted(collections) if collections else None)
         with self._lock:
             data = self._load()
             data["keys"].append(asdict(record))
@@ -117,7 +136,7 @@ class KeyStore:
             return None
         if not secrets.compare_digest(_scrypt(secret, bytes.fromhex(record.salt)).hex(), record.hash):
             return None
-        return Principal(record.id, record.name, Role(record.role))
+        return _principal(record)
 
     def session(self, principal: Principal) -> str:
         """The cookie value of a logged-in principal: its id and an HMAC of it."""
@@ -131,7 +150,7 @@ class KeyStore:
         if key_id == TOKEN_ID:
             return Principal(TOKEN_ID, "POLICYQA_API_TOKEN", Role.ADMIN) if self.token else None
         record = next((r for r in self.list() if r.id == key_id), None)
-        return Principal(record.id, record.name, Role(record.role)) if record else None
+        return _principal(record) if record else None
 
     def _secret(self) -> bytes:
         """The store's own secret (for session cookies and the remembered keys), made on first use;
@@ -158,6 +177,11 @@ class KeyStore:
         temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         temporary.chmod(0o600)
         temporary.replace(self.path)
+
+
+def _principal(record: KeyRecord) -> Principal:
+    granted = frozenset(record.collections) if record.collections else None
+    return Principal(record.id, record.name, Role(record.role), granted)
 
 
 def _scrypt(secret: str, salt: bytes) -> bytes:

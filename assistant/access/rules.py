@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["ROUTE_ACTIONS", "Action", "Role", "action_for", "refusal_for"]
+__all__ = ["ROUTE_ACTIONS", "Action", "Role", "action_for", "checked_change", "refusal_for", "seen_by"]
 
 
 class Action(str, Enum):
@@ -39,6 +39,7 @@ ROUTE_ACTIONS: tuple[tuple[str, str, Action], ...] = (
     ("*", "/healthz", Action.OPEN),
     ("*", "/login", Action.OPEN),
     ("POST", "/api/speeches", Action.CHANGE),  # upload, and moving a speech to another collection
+    ("GET", "/api/collections", Action.READ),
     ("DELETE", "/api/speeches/", Action.CHANGE),
     ("*", "/api/", Action.READ),
     ("*", "/v1/", Action.READ),
@@ -64,3 +65,24 @@ def refusal_for(action: Action | None, role: Role) -> str:
         return "this route has no access rule; it is not served"
     need = {Action.READ: "reader", Action.CHANGE: "editor", Action.ADMIN: "admin"}[action]
     return f"this needs the {need} role or higher; the key used has the {role.value} role (ask an admin for a key)"
+
+
+def seen_by(assistant, principal, asked=()):
+    """The assistant as a request may see it: the collections it asks for (none: all), within those its
+    key is granted (assistant/access/keys.py Principal.readable). Every face asks this, so a key of one
+    collection never gets another's passages, whatever it asks."""
+    names = principal.readable(asked, assistant.collections())
+    return assistant.within(names, strict=bool(asked))
+
+
+def checked_change(assistant, principal, speech_id: str | None = None, collection: str | None = None) -> None:
+    """ForbiddenError unless the key may change the speech's collection and the target one."""
+    from vectorstore.errors import ForbiddenError
+
+    touched = [collection] if collection else []
+    if speech_id is not None:
+        record = assistant.index.speeches().get(speech_id)
+        touched += [record.collection] if record is not None else []
+    refused = [name for name in touched if not principal.may_touch(name)]
+    if refused:
+        raise ForbiddenError(f"this key may not change the collection {refused[0]!r}")

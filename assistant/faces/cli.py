@@ -63,7 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(commands)
     _add_keys(commands)
     _add_audit(commands)
+    _add_collections(commands)
     return parser
+
+
+def _add_collections(commands) -> None:
+    _command(commands, "collections", cmd_collections, "the collections (知识库) and their speech counts")
+    sub = _command(commands, "move", cmd_move, "put a speech in another collection (nothing re-embedded)")
+    sub.add_argument("speech_id")
+    sub.add_argument("collection")
+
+
+def names_of(text: str | None) -> list[str]:
+    """「A,B」 or 「A，B」 → ['A', 'B']."""
+    return [name.strip() for name in (text or "").replace("，", ",").split(",") if name.strip()]
 
 
 def _add_keys(commands) -> None:
@@ -73,6 +86,7 @@ def _add_keys(commands) -> None:
     sub.add_argument("--role", choices=["reader", "editor", "admin"], default="reader",
                      help="reader: ask and read; editor: also upload and delete; admin: everything")
     sub.add_argument("--name", default="", help="who the key is for (shown in the audit log)")
+    sub.add_argument("--collections", help="comma-separated collections the key may touch (default: all)")
 
 
 def _add_audit(commands) -> None:
@@ -93,6 +107,8 @@ def _add_ingest(commands) -> None:
     sub = _command(commands, "ingest", cmd_ingest, f"index speech files ({accepted()}) or folders")
     sub.add_argument("paths", nargs="+", help="files or folders")
     sub.add_argument("--prune", action="store_true", help="also remove indexed files that are not among PATHS")
+    sub.add_argument("--collection", help="the collection (知识库) the files' speeches go to (default 默认; "
+                                          "speeches indexed already are moved to it)")
     sub.add_argument("--rebuild", action="store_true", help="drop the index first (after changing model or chunker)")
     sub.add_argument("--no-progress", action="store_true", help="no progress bars")
 
@@ -125,6 +141,7 @@ def _add_search(commands) -> None:
     sub.add_argument("--place", help="only speeches naming this place")
     sub.add_argument("--date-from", help="yyyy[-mm[-dd]], inclusive")
     sub.add_argument("--date-to", help="yyyy[-mm[-dd]], inclusive")
+    sub.add_argument("--collection", help="search these collections only (comma-separated; default all)")
     sub.add_argument("--json", action="store_true", help="JSON output")
 
 
@@ -138,6 +155,7 @@ def _add_ask(commands) -> None:
     sub = _command(commands, "ask", cmd_ask, "answer a question with cited passages")
     sub.add_argument("question")
     sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
+    sub.add_argument("--collection", help="ask in these collections only (comma-separated; default all)")
     sub.add_argument("--json", action="store_true", help="the Answer as JSON")
 
 
@@ -166,12 +184,14 @@ def _add_serve(commands) -> None:
 # -- handlers ----------------------------------------------------------------
 def cmd_ingest(args, settings) -> int:
     from assistant import factory
+    from assistant.core import checked_collection
 
     if args.rebuild:
         factory.drop_index(settings)
     index = factory.build_index(settings)
+    collection = checked_collection(args.collection) if args.collection else None
     report = factory.build_ingestor(settings, index).ingest(
-        args.paths, prune=args.prune, progress=not args.no_progress and sys.stderr.isatty())
+        args.paths, prune=args.prune, progress=not args.no_progress and sys.stderr.isatty(), collection=collection)
     for what, reason in report.skipped:
         print(f"skipped {what}: {reason}")
     print(report.summary())
@@ -242,12 +262,30 @@ def around(view, start: int, end: int) -> tuple[int, int]:
     return spans[first][0], spans[last][1]
 
 
+def cmd_collections(args, settings) -> int:
+    from assistant import factory
+
+    counts: dict[str, int] = {}
+    for record in factory.build_index(settings).speeches().values():
+        counts[record.collection] = counts.get(record.collection, 0) + 1
+    for name, count in sorted(counts.items()):
+        print(f"{name}\t{count} speeches")
+    return 0
+
+
+def cmd_move(args, settings) -> int:
+    _assistant(settings, "extractive").move_speech(args.speech_id, args.collection)
+    print(f"moved {args.speech_id} to {args.collection}")
+    return 0
+
+
 def cmd_search(args, settings) -> int:
     from assistant.types import FilterSpec
 
     filters = FilterSpec(speaker=args.speaker, place=args.place, date_from=args.date_from,
                          date_to=args.date_to).to_search_filters()
-    passages = _assistant(settings, None).search(args.query, k=args.k, mode=args.mode, filters=filters)
+    passages = _assistant(settings, None).within(names_of(args.collection)).search(args.query, k=args.k, mode=args.mode,
+                                                                                   filters=filters)
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
         return 0
@@ -298,7 +336,7 @@ def _assistant(settings, llm: str | None):
 
 
 def cmd_ask(args, settings) -> int:
-    answer = _assistant(settings, args.llm).ask(args.question)
+    answer = _assistant(settings, args.llm).within(names_of(args.collection)).ask(args.question)
     if args.json:
         print(answer.model_dump_json(indent=2))
     else:
@@ -345,12 +383,12 @@ def cmd_keys(args, settings) -> int:
 
     keys, audit = KeyStore(settings.index_dir, settings.api_token), AuditLog(settings.index_dir)
     if args.operation == "add":
-        key, record = keys.add(args.role, args.name)
+        key, record = keys.add(args.role, args.name, names_of(args.collections))
         audit.record("local", "key added", key=record.id, name=record.name, role=record.role)
         print(f"{key}\n(the key is shown only now; give it to {record.name}: role {record.role}, id {record.id})")
     elif args.operation == "list":
         for record in keys.list():
-            print(f"{record.id}\t{record.role}\t{record.name}\t{record.created}")
+            print(f"{record.id}\t{record.role}\t{record.name}\t{'、'.join(record.collections or ['全部'])}\t{record.created}")
     else:
         if not args.key_id:
             raise InputError("name the key to revoke: `policyqa keys revoke ID` (ids from `policyqa keys list`)")

@@ -128,9 +128,9 @@ def test_a_reader_cannot_upload_through_the_chat_page_and_does_not_see_the_contr
         speech.write_text("在全县秋收工作会议上的讲话\n同志们：\n今年秋收要抓早抓实，确保颗粒归仓。\n", encoding="utf-8")
         as_reader = Client(server.url, headers={"Authorization": f"Bearer {reader}"}, verbose=False)
         with pytest.raises(Exception, match="没有权限"):
-            as_reader.predict([handle_file(str(speech))], api_name="/upload")
+            as_reader.predict([handle_file(str(speech))], "", api_name="/upload")
         as_editor = Client(server.url, headers={"Authorization": f"Bearer {editor}"}, verbose=False)
-        as_editor.predict([handle_file(str(speech))], api_name="/upload")
+        as_editor.predict([handle_file(str(speech))], "", api_name="/upload")
         listed = [s["id"] for s in __import__("httpx").get(server.url + "/api/speeches",
                                                            headers={"Authorization": f"Bearer {reader}"}).json()]
         assert "新讲话.txt" in listed

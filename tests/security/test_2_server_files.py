@@ -61,7 +61,7 @@ def test_a_real_upload_through_gradio_still_works(open_server, tmp_path):
     speech.write_text("在全县秸秆综合利用工作会议上的讲话\n同志们：\n今天召开会议，部署今年的秸秆综合利用工作。\n"
                       "一、秸秆综合利用要坚持“农用为主、五化并举”，各乡镇要把禁烧和利用纳入考核。\n", encoding="utf-8")
     client = Client(open_server.url, verbose=False)
-    result = client.predict([handle_file(str(speech))], api_name="/upload")
+    result = client.predict([handle_file(str(speech))], "", api_name="/upload")
     assert "上传测试讲话.txt" in json.dumps(result, ensure_ascii=False)
     hits = httpx.post(open_server.url + "/api/search", json={"query": "五化并举", "k": 3}, timeout=30).json()
     assert hits[0]["source"] == "上传测试讲话.txt"

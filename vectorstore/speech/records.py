@@ -16,6 +16,8 @@ from functools import cached_property
 
 from vectorstore.speech.model import Outline, SpeechFacts, SpeechMeta, spans_from_dict
 
+DEFAULT_COLLECTION = "默认"  # where a speech of an index made before collections belongs
+
 
 @dataclass(frozen=True)
 class SpeechRecord(SpeechFacts):
@@ -34,6 +36,7 @@ class SpeechRecord(SpeechFacts):
     chunk_count: int
     meta: SpeechMeta
     outline_json: str = "[]"
+    collection: str = DEFAULT_COLLECTION  # the 知识库 the speech belongs to
 
     @cached_property
     def outline(self) -> Outline:
@@ -67,6 +70,7 @@ def record_metadata(record: SpeechRecord) -> dict:
     meta["spans"] = json.dumps(record.meta.to_dict()["spans"]) if record.meta.spans else None
     meta["outline"] = record.outline_json if record.outline_json != "[]" else None
     meta["pages"] = json.dumps(record.meta.to_dict()["pages"]) if record.meta.pages else None
+    meta["collection"] = record.collection
     return clean_metadata(meta)
 
 
@@ -77,4 +81,4 @@ def record_from_metadata(speech_id: str, meta: dict) -> SpeechRecord:
                         spans=spans_from_dict(json.loads(meta["spans"]) if meta.get("spans") else None),
                         pages=tuple((int(page), int(at)) for page, at in json.loads(meta.get("pages") or "[]")))
     return SpeechRecord(id=speech_id, **{key: meta.get(key) for key in _RECORD_KEYS}, meta=speech,
-                        outline_json=meta.get("outline") or "[]")
+                        outline_json=meta.get("outline") or "[]", collection=meta.get("collection") or DEFAULT_COLLECTION)

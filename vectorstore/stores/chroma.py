@@ -19,6 +19,7 @@ An index this process cannot write opens read-only: writes raise ReadOnlyIndexEr
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 import threading
 from pathlib import Path
 from typing import Iterable
@@ -235,6 +236,15 @@ class ChromaStore:
         self.keyword.delete(old_ids)
         self.keyword.upsert([c.id for c, _, _ in chunks],
                             [indexed_text(c.text, speech.title or speech.meeting, c.section) for c, speech, _ in chunks])
+
+    def set_collection(self, speech_ids: list[str], collection: str) -> None:
+        """Move speeches to another collection: their records only, nothing re-embedded."""
+        self._require_writable()
+        records = self.speeches()
+        moved = [replace(records[i], collection=collection) for i in speech_ids if i in records]
+        self._records = None
+        if moved:
+            self._speeches.update(ids=[r.id for r in moved], metadatas=[record_metadata(r) for r in moved])
 
     def remove_speeches(self, speech_ids: Iterable[str]) -> None:
         self._require_writable()

@@ -18,6 +18,7 @@ writes within that time.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 import threading
 import time
 import uuid
@@ -283,6 +284,17 @@ class MilvusStore:
         self._write(self._names[1], [schema.speech_row(record, mean_vector(vectors))
                                      for _, _, vectors, record in items])
         self._delete(self._names[0], sorted(old_ids))
+        self._bump()
+
+    def set_collection(self, speech_ids: list[str], collection: str) -> None:
+        """Move speeches to another collection: their records only (the stored vector kept), nothing re-embedded."""
+        records = self.speeches()
+        ids = [i for i in speech_ids if i in records]
+        if not ids:
+            return
+        rows = self.client.query(self._names[1], ids=ids, output_fields=["id", "vector"])
+        self._write(self._names[1], [schema.speech_row(replace(records[row["id"]], collection=collection), row["vector"])
+                                     for row in rows])
         self._bump()
 
     def remove_speeches(self, speech_ids: Iterable[str]) -> None:

@@ -11,11 +11,13 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.datastructures import UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.access import Principal, checked_change, seen_by
 from assistant.types import MAX_K, Answer, FilterSpec, IngestOutcome, SpeechInfo
 from assistant.types import SpeechOutline, SpeechText, parse_span
 from assistant.uploads import Upload
 from assistant.faces.web.errors import error_body
 from vectorstore.errors import InputError, PolicyQAError
+from vectorstore.speech.records import DEFAULT_COLLECTION
 from vectorstore.speech.types import Passage
 
 JSON_PATHS = frozenset({"/api/ask", "/api/ask/stream", "/api/search"})
@@ -39,6 +41,7 @@ class FilteredRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     filters: FilterSpec | None = None
+    collections: list[str] = Field(default=[], max_length=50, description="collections (知识库) to ask in; none = all the key may read")
 
     def search_filters(self):
         return self.filters.to_search_filters() if self.filters else None
@@ -89,59 +92,91 @@ async def uploaded_files(request: Request) -> list[Upload]:
     return [Upload(name=part.filename, content=await part.read()) for part in parts]
 
 
+def principal_of(request: Request) -> Principal:
+    """Who the request comes from, as the access gate left it."""
+    return request.scope.get("state", {}).get("principal") or Principal.open()
+
+
 def actor_of(request: Request) -> str:
-    """The name of the key a request came with (for the audit log), as the access gate left it."""
-    principal = request.scope.get("state", {}).get("principal")
-    return principal.name if principal is not None else "unknown"
+    """The name of the key a request came with (for the audit log)."""
+    return principal_of(request).name
+
+
+class MoveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    collection: str = Field(min_length=1, max_length=40, examples=["政府工作报告"])
 
 
 def api_router(assistant) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["policy-qa"])
 
+    def seen(http: Request, asked=()):
+        return seen_by(assistant, principal_of(http), asked)
+
     @router.post("/ask", response_model=Answer, summary="Answer a question with cited passages")
-    def ask(request: AskRequest) -> Answer:
-        return assistant.ask(request.question, history_of(request.history), request.search_filters())
+    def ask(request: AskRequest, http: Request) -> Answer:
+        return seen(http, request.collections).ask(request.question, history_of(request.history),
+                                                   request.search_filters())
 
     @router.post("/ask/stream", summary="The answer as server-sent events: delta…, then answer",
                  response_class=StreamingResponse)
-    def ask_stream(request: AskRequest) -> StreamingResponse:
-        items = assistant.stream(request.question, history_of(request.history), request.search_filters())
+    def ask_stream(request: AskRequest, http: Request) -> StreamingResponse:
+        items = seen(http, request.collections).stream(request.question, history_of(request.history),
+                                                       request.search_filters())
         return StreamingResponse(answer_events(items), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @router.post("/search", response_model=list[Passage], summary="Passages for a query, best first")
-    def search(request: SearchRequest) -> list[Passage]:
-        return assistant.search(request.query, k=request.k, mode=request.mode, filters=request.search_filters())
+    def search(request: SearchRequest, http: Request) -> list[Passage]:
+        return seen(http, request.collections).search(request.query, k=request.k, mode=request.mode,
+                                                      filters=request.search_filters())
 
-    @router.get("/speeches", response_model=list[SpeechInfo], summary="The indexed speeches")
-    def speeches() -> list[SpeechInfo]:
-        return assistant.speeches()
+    @router.get("/speeches", response_model=list[SpeechInfo], summary="The indexed speeches (of one collection with ?collection=)")
+    def speeches(http: Request, collection: str | None = Query(None, max_length=40)) -> list[SpeechInfo]:
+        return seen(http, [collection] if collection else ()).speeches()
+
+    @router.get("/collections", summary="The collections (知识库) the key may read, with their speech counts")
+    def collections(http: Request) -> dict[str, int]:
+        principal = principal_of(http)
+        return {name: count for name, count in assistant.collections().items() if principal.may_touch(name)}
 
     @router.get("/speeches/{speech_id:path}/outline", response_model=SpeechOutline,
                 summary="A speech's outline tree: headings with offsets ('#' as %23)")
-    def outline(speech_id: str) -> SpeechOutline:
-        return assistant.outline(speech_id)
+    def outline(speech_id: str, http: Request) -> SpeechOutline:
+        return seen(http).outline(speech_id)
 
     @router.get("/speeches/{speech_id:path}/text", response_model=SpeechText,
                 summary="A speech to read: cleaned text, paragraphs, outline, header ('#' as %23; at=START-END checked)")
-    def text(speech_id: str, at: str | None = Query(None, max_length=40)) -> SpeechText:
-        return assistant.speech_text(speech_id, parse_span(at) if at else None)
+    def text(speech_id: str, http: Request, at: str | None = Query(None, max_length=40)) -> SpeechText:
+        return seen(http).speech_text(speech_id, parse_span(at) if at else None)
 
     @router.get("/speeches/{speech_id:path}/pages/{page}", response_class=Response,
                 responses={200: {"content": {"image/png": {}}}},
                 summary="A page of a speech's PDF or scan as a PNG, the span highlight=START-END marked")
-    def page_image(speech_id: str, page: int, highlight: str | None = Query(None, max_length=40)) -> Response:
-        image = assistant.page_image(speech_id, page, parse_span(highlight) if highlight else None)
+    def page_image(speech_id: str, page: int, http: Request,
+                   highlight: str | None = Query(None, max_length=40)) -> Response:
+        image = seen(http).page_image(speech_id, page, parse_span(highlight) if highlight else None)
         return Response(content=image.png, media_type="image/png")
 
     @router.post("/speeches", response_model=IngestOutcome, summary="Upload speech files and index them",
                  openapi_extra=UPLOAD_BODY)
-    async def upload(request: Request) -> IngestOutcome:
+    async def upload(request: Request, collection: str | None = Query(None, max_length=40)) -> IngestOutcome:
+        checked_change(assistant, principal_of(request), collection=collection or DEFAULT_COLLECTION)
         uploads = await uploaded_files(request)
-        return await run_in_threadpool(assistant.add_files, uploads, False, actor_of(request))
+        return await run_in_threadpool(assistant.add_files, uploads, False, actor_of(request), collection)
+
+    @router.post("/speeches/{speech_id:path}/collection", summary="Move a speech to another collection (nothing re-embedded)")
+    def move(speech_id: str, request: MoveRequest, http: Request) -> dict:
+        checked_change(assistant, principal_of(http), speech_id, request.collection)
+        seen(http).outline(speech_id)  # a speech the key cannot see is not found
+        assistant.move_speech(speech_id, request.collection, actor=actor_of(http))
+        return {"moved": speech_id, "collection": request.collection}
 
     @router.delete("/speeches/{speech_id:path}", summary="Remove a speech from the index ('#' as %23)")
     def delete(speech_id: str, request: Request) -> dict:
+        checked_change(assistant, principal_of(request), speech_id)
+        seen(request).outline(speech_id)
         assistant.delete_speech(speech_id, actor=actor_of(request))
         return {"deleted": speech_id}
 

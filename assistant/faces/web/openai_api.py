@@ -14,10 +14,12 @@ import time
 import uuid
 from typing import Iterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.access import seen_by
+from assistant.faces.web.http_api import principal_of
 from assistant.types import Answer
 from assistant.faces.web.errors import error_body
 from vectorstore.errors import InputError, PolicyQAError
@@ -111,18 +113,27 @@ def closing_text(answer: Answer, streamed: str) -> str:
 def openai_router(assistant) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
 
-    @router.post("/chat/completions", summary="OpenAI-compatible chat (streaming and not)")
-    def chat_completions(request: ChatRequest):
+    @router.post("/chat/completions", summary="OpenAI-compatible chat (streaming and not); model policy-qa:<collection> asks in one collection")
+    def chat_completions(request: ChatRequest, http: Request):
         question, history = question_and_history(request.messages)
         completion = Completion(request.model)
+        chosen = seen_by(assistant, principal_of(http), collection_of(request.model))
         if request.stream:
-            return StreamingResponse(completion.stream(assistant.stream(question, history)),
+            return StreamingResponse(completion.stream(chosen.stream(question, history)),
                                      media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
-        return completion.whole(assistant.ask(question, history))
+        return completion.whole(chosen.ask(question, history))
 
-    @router.get("/models", summary="The one model this server offers")
-    def models() -> dict:
-        return {"object": "list", "data": [{"id": MODEL_NAME, "object": "model", "created": 0,
-                                            "owned_by": "policy-qa"}]}
+    @router.get("/models", summary="policy-qa (every collection the key may read) and policy-qa:<collection> for each")
+    def models(http: Request) -> dict:
+        principal = principal_of(http)
+        names = [MODEL_NAME] + [f"{MODEL_NAME}:{name}" for name in assistant.collections() if principal.may_touch(name)]
+        return {"object": "list", "data": [{"id": name, "object": "model", "created": 0, "owned_by": "policy-qa"}
+                                           for name in names]}
 
     return router
+
+
+def collection_of(model: str | None) -> tuple[str, ...]:
+    """「policy-qa:政府工作报告」 asks in that collection; 「policy-qa」 (or any other name) in all."""
+    prefix = f"{MODEL_NAME}:"
+    return (model[len(prefix):],) if model and model.startswith(prefix) and len(model) > len(prefix) else ()

@@ -12,9 +12,11 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from assistant.access import seen_by
+from assistant.faces.web.http_api import principal_of
 from assistant.types import READING_PATH, SpeechText, parse_span, reading_link, walk_outline
 
 __all__ = ["reading_html", "reading_router"]
@@ -30,11 +32,12 @@ def reading_router(assistant) -> APIRouter:
     router = APIRouter()
 
     @router.get(READING_PATH, response_class=HTMLResponse, summary="A speech to read, with a quote marked")
-    def read(speech: str = Query(..., max_length=300), at: str | None = Query(None, max_length=40),
+    def read(request: Request, speech: str = Query(..., max_length=300), at: str | None = Query(None, max_length=40),
              also: str | None = Query(None, max_length=2000)) -> HTMLResponse:
         span = parse_span(at) if at else None
         others = tuple(parse_span(item) for item in also.split(",")[:50]) if also else ()
-        return HTMLResponse(reading_html(assistant.speech_text(speech, span), others))
+        view = seen_by(assistant, principal_of(request)).speech_text(speech, span)
+        return HTMLResponse(reading_html(view, others))
 
     return router
 

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 EXAMPLES = ["什么是“四千精神”？", "什么是五皮精神？", "安阳一季度签约项目开工率是多少？", "怎样优化营商环境？"]
 UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
-SPEECH_COLUMNS = ["编号", "标题/会议", "讲话人", "日期", "地点", "段落数", "文件"]
+SPEECH_COLUMNS = ["编号", "标题/会议", "讲话人", "日期", "地点", "段落数", "知识库", "文件"]
 
 
 def friendly(handler):
@@ -91,6 +91,15 @@ class Handlers:
             raise gr.Error("没有权限：" + (refusal_for(action, principal.role) if principal else "请先登录"))
         return principal.name
 
+    def seen(self, request: gr.Request | None, asked=()):
+        """The assistant as this event's key may see it (assistant/access/rules.py seen_by)."""
+        from assistant.access import seen_by
+
+        principal = self.principal(request)
+        if principal is None:
+            raise gr.Error("请先登录")
+        return seen_by(self.assistant, principal, asked)
+
     def library_controls(self, request: gr.Request):
         """Upload and delete are shown to whom may change the collection (the server checks anyway)."""
         from assistant.access import Action
@@ -99,7 +108,8 @@ class Handlers:
         return gr.Row(visible=principal is not None and principal.role.may(Action.CHANGE))
 
     # -- chat --------------------------------------------------------------
-    def respond(self, question, chat, turns, speech_ids, speaker, date_from, date_to):
+    def respond(self, question, chat, turns, speech_ids, speaker, date_from, date_to, collections,
+                request: gr.Request):
         question = (question or "").strip()
         if not question:
             raise gr.Error("请输入问题")
@@ -108,7 +118,7 @@ class Handlers:
         chat = list(chat or []) + [{"role": "user", "content": question_html(question)},
                                    {"role": "assistant", "content": ""}]
         streamed = ""
-        for item in self.assistant.stream(question, list(turns or []), filters):
+        for item in self.seen(request, collections or ()).stream(question, list(turns or []), filters):
             if isinstance(item, Answer):
                 chat[-1] = {"role": "assistant", "content": answer_html(item)}
                 turns = list(turns or []) + [{"role": "user", "content": question},
@@ -120,54 +130,56 @@ class Handlers:
                 yield "", chat, turns, gr.skip()
 
     # -- library -----------------------------------------------------------
-    def speech_rows(self, speeches=None) -> list[list]:
+    def speech_rows(self, speeches) -> list[list]:
         return [[s.id, s.title or s.meeting or "", s.speaker or "", s.date or "", "、".join(s.places[:4]),
-                 s.chunk_count, s.source] for s in (self.assistant.speeches() if speeches is None else speeches)]
+                 s.chunk_count, s.collection, s.source] for s in speeches]
 
-    def choices(self, speeches=None):
-        speeches = self.assistant.speeches() if speeches is None else speeches
+    def choices(self, speeches):
         ids = [(f"{s.title or s.meeting or s.source}（{s.id}）", s.id) for s in speeches]
         speakers = [("全部讲话人", "")] + [(name, name) for name in sorted({s.speaker for s in speeches if s.speaker})]
         return ids, speakers
 
-    def refreshed(self, message: str = ""):
-        speeches = self.assistant.speeches()
+    def refreshed(self, request: gr.Request, message: str = ""):
+        """Everything the page lists, as this key may see it (nothing is listed before the page loads)."""
+        seen = self.seen(request)
+        speeches = seen.speeches()
         ids, speakers = self.choices(speeches)
+        names = sorted({s.collection for s in speeches})
         return (self.speech_rows(speeches), message, gr.Dropdown(choices=ids, value=None),
-                gr.Dropdown(choices=ids), gr.Dropdown(choices=speakers))  # filters keep their values
+                gr.Dropdown(choices=ids), gr.Dropdown(choices=speakers),  # filters keep their values
+                gr.Dropdown(choices=names), gr.Dropdown(choices=ids, value=None))
 
-    def upload(self, files, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
-        from assistant.access import Action
+    def upload(self, files, collection, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
+        from assistant.access import Action, checked_change
 
         actor = self.require(request, Action.CHANGE)
+        collection = (collection or "").strip() or None
+        checked_change(self.assistant, self.principal(request), collection=collection or "默认")
         if not files:
             raise gr.Error(f"请先选择要上传的文件（{accepted()}）")
         progress(0, desc="读取文件")
         uploads = [Upload(name=Path(f).name, content=Path(f).read_bytes()) for f in map(uploaded_path, files)]
-        outcome = self.assistant.add_files(uploads, progress=True, actor=actor)
+        outcome = self.assistant.add_files(uploads, progress=True, actor=actor, collection=collection)
         lines = [f"导入完成：新增 {len(outcome.added)}，更新 {len(outcome.updated)}，"
                  f"未变 {len(outcome.unchanged)}，嵌入 {outcome.chunks_embedded} 个段落。"]
         lines += [f"- 跳过 {what}：{why}" for what, why in outcome.skipped]
-        return self.refreshed("\n".join(lines))
+        return self.refreshed(request, "\n".join(lines))
 
     def delete(self, speech_id, request: gr.Request):
-        from assistant.access import Action
+        from assistant.access import Action, checked_change
 
         actor = self.require(request, Action.CHANGE)
         if not speech_id:
             raise gr.Error("请先在下拉框中选择要删除的讲话")
+        checked_change(self.assistant, self.principal(request), speech_id)
+        self.seen(request).outline(speech_id)  # a speech this key cannot see is not found
         self.assistant.delete_speech(speech_id, actor=actor)
-        return self.refreshed(f"已删除 {speech_id}")
+        return self.refreshed(request, f"已删除 {speech_id}")
 
     # -- outline -----------------------------------------------------------
-    def outline(self, speech_id) -> str:
+    def outline(self, speech_id, request: gr.Request) -> str:
         """The picked speech's outline as nested <details> (nothing picked: nothing shown)."""
-        return outline_html(self.assistant.outline(speech_id)) if speech_id else ""
-
-    def outline_choices(self, picked):
-        """The outline picker's choices after the speech list changed (its pick kept while it exists)."""
-        ids = self.choices()[0]
-        return gr.Dropdown(choices=ids, value=picked if picked in {value for _, value in ids} else None)
+        return outline_html(self.seen(request).outline(speech_id)) if speech_id else ""
 
 
 def outline_html(outline) -> str:
@@ -213,6 +225,7 @@ def export_file(answer: Answer) -> str:
 
 
 def build_ui(assistant, model_name: str | None = None, keys=None) -> gr.Blocks:
+    """The page holds no speech, speaker or collection until it loads: each visitor's key decides what it lists."""
     handlers = Handlers(assistant, keys)
     with gr.Blocks(title="policy-qa 政策讲话问答", analytics_enabled=False) as ui:
         gr.Markdown("## 政策讲话问答\n回答只依据已收录的讲话，每句都附原文出处；资料里没有的，直接说没有。")
@@ -227,8 +240,7 @@ def build_ui(assistant, model_name: str | None = None, keys=None) -> gr.Blocks:
 
 
 def chat_tab(handlers: Handlers) -> tuple:
-    """The chat; returns its speech and speaker filters (the library tab refreshes their choices)."""
-    ids, speakers = handlers.choices()
+    """The chat; returns its speech, speaker and collection filters (the library tab refreshes their choices)."""
     turns = gr.State([])
     with gr.Row():
         with gr.Column(scale=3):
@@ -244,46 +256,48 @@ def chat_tab(handlers: Handlers) -> tuple:
                 export = gr.DownloadButton("导出回答（Markdown，含引文）", size="sm", elem_id="export")
         with gr.Column(scale=1, min_width=240):
             gr.Markdown("#### 筛选范围")
-            speech_filter = gr.Dropdown(choices=ids, value=[], multiselect=True, label="讲话（不选 = 全部）",
+            collection_filter = gr.Dropdown(choices=[], value=[], multiselect=True, label="知识库（不选 = 全部）",
+                                            elem_id="collection-filter")
+            speech_filter = gr.Dropdown(choices=[], value=[], multiselect=True, label="讲话（不选 = 全部）",
                                         elem_id="speech-filter")
-            speaker_filter = gr.Dropdown(choices=speakers, value="", label="讲话人", elem_id="speaker-filter")
+            speaker_filter = gr.Dropdown(choices=[], value="", label="讲话人", elem_id="speaker-filter")
             date_from = gr.Textbox(label="起始日期", placeholder="2024 或 2024-05")
             date_to = gr.Textbox(label="截止日期", placeholder="2024-12-31")
-    inputs = [question, chat, turns, speech_filter, speaker_filter, date_from, date_to]
+    inputs = [question, chat, turns, speech_filter, speaker_filter, date_from, date_to, collection_filter]
     outputs = [question, chat, turns, export]
     respond = friendly(handlers.respond)
     send.click(respond, inputs, outputs)
     question.submit(respond, inputs, outputs)
     clear.click(lambda: ([], [], None), None, [chat, turns, export])
-    return speech_filter, speaker_filter
+    return speech_filter, speaker_filter, collection_filter
 
 
-def library_tab(handlers: Handlers, filters: tuple) -> list:
-    """The speech table, upload and delete; returns the components a refresh updates."""
-    table = gr.Dataframe(value=handlers.speech_rows(), headers=SPEECH_COLUMNS, interactive=False,
+def library_tab(handlers: Handlers, filters: tuple) -> tuple[list, object]:
+    """The speech table, upload (into a collection) and delete; returns the components a refresh updates."""
+    table = gr.Dataframe(value=[], headers=SPEECH_COLUMNS, interactive=False,
                          label="已收录的讲话", elem_id="speeches", wrap=True)
     with gr.Row(elem_id="library-controls") as controls:
         with gr.Column():
             files = gr.File(label=f"上传讲话（{accepted()}；扫描件和图片会做文字识别）", file_count="multiple", file_types=UPLOAD_TYPES,
                             elem_id="upload")
+            target = gr.Textbox(label="导入到知识库（空 = 默认）", placeholder="例如：政府工作报告", elem_id="upload-collection")
             upload = gr.Button("导入并建立索引", variant="primary")
         with gr.Column():
-            to_delete = gr.Dropdown(choices=handlers.choices()[0], value=None, label="选择要删除的讲话",
-                                    elem_id="to-delete")
+            to_delete = gr.Dropdown(choices=[], value=None, label="选择要删除的讲话", elem_id="to-delete")
             delete = gr.Button("删除所选讲话", variant="stop")
     message = gr.Markdown(elem_id="library-message")
-    speech_filter, speaker_filter = filters
-    outputs = [table, message, to_delete, speech_filter, speaker_filter]
-    upload.click(friendly(handlers.upload), files, outputs).then(lambda: None, None, files)
+    speech_filter, speaker_filter, collection_filter = filters
+    picker = outline_view(handlers)
+    outputs = [table, message, to_delete, speech_filter, speaker_filter, collection_filter, picker]
+    upload.click(friendly(handlers.upload), [files, target], outputs).then(lambda: None, None, files)
     delete.click(friendly(handlers.delete), to_delete, outputs)
-    outline_view(handlers, table)
     return outputs, controls
 
 
-def outline_view(handlers: Handlers, table) -> None:
-    """A speech picker and its collapsible outline; the picker follows the speech table."""
+def outline_view(handlers: Handlers):
+    """A speech picker and its collapsible outline; returns the picker (a refresh sets its choices)."""
     with gr.Accordion("讲话提纲（分级标题）", open=False, elem_id="outline-view"):
-        picker = gr.Dropdown(choices=handlers.choices()[0], value=None, label="选择讲话", elem_id="outline-speech")
+        picker = gr.Dropdown(choices=[], value=None, label="选择讲话", elem_id="outline-speech")
         view = gr.HTML(elem_id="outline")
     picker.change(friendly(handlers.outline), picker, view)
-    table.change(friendly(handlers.outline_choices), picker, picker)
+    return picker

@@ -10,7 +10,7 @@ CN_NUMERAL = "零〇一二三四五六七八九十百千万亿两"
 # A figure: digits (not a blank such as XX亿元), 百分之…, or a Chinese numeral with what it counts.
 NUMBER = re.compile(rf"(?<![XxＸ×\d.．])\d+(?:[.．]\d+)?(?![XxＸ×\d])|百分之[{CN_NUMERAL}]+"
                      rf"|(?<![第{CN_NUMERAL}])[{CN_NUMERAL}]{{2,}}(?:强|亩|元|人|个|家|户|倍|分钟|小时|天|日|年|周岁|万|亿|项|条)"
-                     rf"|[{CN_NUMERAL}](?:个工作日|个月|周岁|倍|成)|第[{CN_NUMERAL}]+(?:届|次|期|批|轮)")
+                     rf"|[{CN_NUMERAL}](?:个工作日|个月|周岁|倍|成|小时|分钟|天内|日内|周内|年内)|第[{CN_NUMERAL}]+(?:届|次|期|批|轮)")
 ASKED_UNIT = re.compile(r"多少(亿元|万元|亿|万|元|亩|个|家|户|人|天|年|倍|届|座|项|%)")
 WANTS_NUMBER = re.compile(r"多少|比例|百分之|几成|几倍|多长时间|多久|几年|几个月|多大规模|几届|几天|几个工作日|什么水平|什么幅度"
                            r"|(?<!哪)几点(?:钟|开|关|前|后|到|起|营业|上班)")

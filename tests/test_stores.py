@@ -330,3 +330,21 @@ def test_milvus_index_info_names_the_store(tmp_path, seed_dir):
     info = subprocess.run(cli + ["index", "info"], env=env, cwd=REPO, capture_output=True, text=True)
     assert "store: milvus" in info.stdout and "chunks: " in info.stdout, info.stderr[-1000:]
     assert not (tmp_path / "index" / "keyword").exists()
+
+
+def test_a_speech_moves_to_another_collection_and_a_view_sees_only_its_own(store, store_ingestor, seed_dir):
+    from vectorstore.stores.view import CollectionView
+
+    store_ingestor.ingest([seed_dir], progress=False)
+    first, *others = sorted(store.speeches())
+    chunks = store.chunk_count()
+    store.set_collection([first], "其他")
+    store.save()
+    assert store.speeches()[first].collection == "其他" and store.chunk_count() == chunks  # nothing re-embedded
+    assert {store.speeches()[i].collection for i in others} == {"默认"}
+    view = CollectionView(store, frozenset({"其他"}))
+    assert list(view.speeches()) == [first] and view.chunk_count() == store.speeches()[first].chunk_count
+    for hits in (view.dense_search("招商引资", 20), view.keyword_search("招商引资", 20),
+                 view.hybrid_search("招商引资", 20, None, 1.0, 1.0)):
+        assert hits and {hit.chunk.speech_id for hit in hits} == {first}
+    assert view.speech_chunks(others[0]) == [] and all(c.speech_id == first for c in view.chunks_containing("招商"))

@@ -21,6 +21,7 @@ from vectorstore.runtime.access import ReadOnlyIndexError
 from vectorstore.runtime.compute import ComputeGate
 from vectorstore.errors import InputError, NotFoundError
 from vectorstore.speech.records import DEFAULT_COLLECTION
+from vectorstore.text.tokens import tagged
 from vectorstore.search import SearchFilters
 from vectorstore.speech.types import Passage
 
@@ -117,6 +118,7 @@ class Assistant:
         try:
             with self.gate.foreground():
                 self.searcher.search("预热", k=1, mode="dense")
+                tagged("预热")  # the part-of-speech tagger a "how much" question reads its measure with
                 warm = getattr(self.answerer, "warm_up", None)
                 if callable(warm):
                     warm()

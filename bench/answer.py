@@ -52,8 +52,27 @@ def bench_ours(embeddings, questions, with_distractors: bool) -> None:
     print(f"\n== ours on {label}: {index.chunk_count()} chunks")
     print(f"search(): {percentiles(timed(lambda q: assistant.search(q, k=10), texts))}")
     print(f"ask() extractive: {percentiles(timed(assistant.ask, texts))}")
+    bench_access(assistant, texts, settings)
     scores = retrieval_scores(questions, lambda q: assistant.search(q, k=10))
     print(f"hybrid retrieval: {scores.as_dict()}")
+
+
+def bench_access(assistant, texts: list[str], settings) -> None:
+    """What the access rule costs: ask() through a collection view (every speech is in 默认) against
+    ask() with a speaker filter, and a key's check once it is known (a dictionary lookup)."""
+    from assistant.access import KeyStore
+    from vectorstore.search import SearchFilters
+
+    within = assistant.within(["默认"])
+    within.ask(texts[0])
+    print(f"ask() in a collection: {percentiles(timed(within.ask, texts))}")
+    speaker = SearchFilters(speaker="张笑东")
+    print(f"ask() with a speaker filter: {percentiles(timed(lambda q: assistant.ask(q, filters=speaker), texts))}")
+    keys = KeyStore(settings.index_dir)
+    key, _ = keys.add("reader", "bench")
+    keys.principal(key)  # the first check runs scrypt
+    checks = timed(keys.principal, [key] * 1000)
+    print(f"a known key's check: {1000 * sum(checks) / len(checks):.3f} ms (target < 5 ms)")
 
 
 def raw_texts(with_distractors: bool) -> list[tuple[str, str]]:

@@ -168,6 +168,7 @@ def _add_eval(commands) -> None:
     sub.add_argument("--corpus", nargs="+", action="extend", metavar="PATH",
                      help="also index these files/folders first, into a cached index (unless POLICYQA_INDEX_DIR is set)")
     sub.add_argument("--report-dir", default="reports/eval", help="where eval.json, eval.md and eval.png go")
+    sub.add_argument("--collection", help="ask in these collections only (comma-separated; default all)")
     for metric, option in (("hit@5", "min-hit5"), ("MRR@10", "min-mrr"), ("answer term coverage", "min-coverage"),
                            ("citation support", "min-support"), ("citation exactness", "min-exactness"),
                            ("refusal accuracy", "min-refusal")):
@@ -360,12 +361,13 @@ def cmd_eval(args, settings) -> int:
     questions = select_ids(load_questions(Path(args.questions)), args.ids)
     settings = eval_settings(settings, args.corpus)
     assistant = _assistant(settings, args.llm)
-    about = {"questions_file": str(Path(args.questions).resolve()), "ids": args.ids, "half": ID_HALVES[args.ids]}
+    about = {"questions_file": str(Path(args.questions).resolve()), "ids": args.ids, "half": ID_HALVES[args.ids],
+             "collections": names_of(args.collection)}
     if args.corpus:
         about.update(corpus=[str(Path(p).resolve()) for p in args.corpus], index_dir=str(settings.index_dir))
         print(f"index: {settings.index_dir}")
         print("corpus: " + index_corpus(assistant, args.corpus, progress=sys.stderr.isatty()))
-    results = run_questions(assistant, questions, progress=sys.stderr.isatty())
+    results = run_questions(assistant.within(names_of(args.collection)), questions, progress=sys.stderr.isatty())
     summary = summarise(results)
     paths = write_report(results, summary, Path(args.report_dir), assistant.backend, about)
     print(f"{len(results)} questions: {ID_HALVES[args.ids]}")

@@ -10,6 +10,7 @@ and the answer path read words through this module.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -79,9 +80,15 @@ def segment(text: str) -> list[str]:
 
 def tagged(text: str) -> list[tuple[str, str]]:
     """Jieba words of ``text`` with their part-of-speech flags (「城镇」 ns, 「登记」 v, 「失业率」 n)."""
+    return [(pair.word, pair.flag) for pair in _tagger().lcut(text)]
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger():
+    """One part-of-speech tagger over this module's tokenizer (building one reads the whole dictionary)."""
     from jieba.posseg import POSTokenizer
 
-    return [(pair.word, pair.flag) for pair in POSTokenizer(_jieba()).lcut(text)]
+    return POSTokenizer(_jieba())
 
 
 def is_word(text: str) -> bool:

@@ -198,3 +198,34 @@ def test_the_chat_page_is_mounted_at_root(assistant):
         page = app_client.get("/")
         assert page.status_code == 200 and "policy-qa" in page.text
         assert app_client.get("/healthz").json()["status"] == "ok"
+
+
+def test_openai_answers_carry_url_citations_that_point_at_the_quote(client):
+    from openai import OpenAI
+
+    openai = OpenAI(base_url=f"{LOCAL}/v1", api_key="unused", http_client=client)
+    completion = openai.chat.completions.create(model="policy-qa", messages=[{"role": "user", "content": "什么是五皮精神？"}])
+    message, quotes = completion.choices[0].message, [c["quote"] for c in completion.model_extra["citations"]]
+    assert message.annotations
+    for note in message.annotations:
+        assert message.content[note.url_citation.start_index:note.url_citation.end_index] in quotes
+        assert note.url_citation.url.startswith(f"{LOCAL}/read?speech=")
+    stream = openai.chat.completions.create(model="policy-qa", stream=True,
+                                            messages=[{"role": "user", "content": "什么是五皮精神？"}])
+    chunks = list(stream)
+    content = "".join(chunk.choices[0].delta.content or "" for chunk in chunks)
+    final = chunks[-1].choices[0].delta.model_extra["annotations"]
+    quotes = [c["quote"] for c in chunks[-1].model_extra["citations"]]
+    assert final and all(content[a["url_citation"]["start_index"]:a["url_citation"]["end_index"]] in quotes for a in final)
+
+
+def test_dify_external_knowledge_retrieval_as_dify_sends_it(client):
+    """The request exactly as Dify's documentation shows it (with its metadata_condition)."""
+    body = {"knowledge_id": "policy-qa", "query": "五皮精神",
+            "retrieval_setting": {"top_k": 2, "score_threshold": 0.5},
+            "metadata_condition": {"logical_operator": "and", "conditions": []}}
+    records = client.post("/retrieval", json=body, headers={"Authorization": "Bearer unused"}).json()["records"]
+    assert 1 <= len(records) <= 2 and records[0]["score"] == 1.0 and all(r["score"] >= 0.5 for r in records)
+    assert "硬着头皮" in records[0]["content"] and records[0]["metadata"]["speech_id"] == SEED_000
+    missing = client.post("/retrieval", json={**body, "knowledge_id": "没有这个库"})
+    assert missing.status_code == 404 and missing.json()["error_code"] == 2001

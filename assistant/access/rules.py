@@ -43,6 +43,8 @@ ROUTE_ACTIONS: tuple[tuple[str, str, Action], ...] = (
     ("DELETE", "/api/speeches/", Action.CHANGE),
     ("*", "/api/", Action.READ),
     ("*", "/v1/", Action.READ),
+    ("*", "/mcp", Action.READ),  # the MCP tools over HTTP: read-only
+    ("POST", "/retrieval", Action.READ),  # Dify's External Knowledge API
     ("GET", "/read", Action.READ),
     ("GET", "/docs", Action.READ),
     ("GET", "/openapi.json", Action.READ),

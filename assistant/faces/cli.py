@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_keys(commands)
     _add_audit(commands)
     _add_collections(commands)
+    _add_mcp(commands)
     return parser
 
 
@@ -182,7 +183,20 @@ def _add_serve(commands) -> None:
     sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
 
 
+def _add_mcp(commands) -> None:
+    sub = _command(commands, "mcp", cmd_mcp, "the MCP tools over stdio, for a desktop assistant (see README)")
+    sub.add_argument("--llm", choices=["extractive", "local", "openai"], help="answer backend (default: POLICYQA_LLM)")
+
+
 # -- handlers ----------------------------------------------------------------
+def cmd_mcp(args, settings) -> int:
+    """stdout carries the protocol: everything else (logs, progress) goes to stderr."""
+    from assistant.faces.mcp import build_mcp_server
+
+    build_mcp_server(_assistant(settings, args.llm)).run("stdio")
+    return 0
+
+
 def cmd_ingest(args, settings) -> int:
     from assistant import factory
     from assistant.core import checked_collection

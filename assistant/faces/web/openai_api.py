@@ -61,16 +61,18 @@ def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[dict]]:
 class Completion:
     """The pieces of one completion's responses (id, time, model name)."""
 
-    def __init__(self, model: str):
+    def __init__(self, model: str, base_url: str = ""):
         self.id = f"chatcmpl-{uuid.uuid4().hex}"
         self.created = int(time.time())
         self.model = model or MODEL_NAME
+        self.base_url = base_url.rstrip("/")
 
     def whole(self, answer: Answer) -> dict:
+        content = answer.with_sources()
+        message = {"role": "assistant", "content": content, "annotations": annotations(answer, content, self.base_url)}
         return {
             "id": self.id, "object": "chat.completion", "created": self.created, "model": self.model,
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": answer.with_sources()}}],
+            "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             **extras(answer),
         }
@@ -86,14 +88,30 @@ class Completion:
         try:
             for item in items:
                 if isinstance(item, Answer):
-                    yield self.chunk({"content": closing_text(item, "".join(streamed))})
-                    yield self.chunk({}, "stop", **extras(item))
+                    closing = closing_text(item, "".join(streamed))
+                    yield self.chunk({"content": closing})
+                    cited = annotations(item, "".join(streamed) + closing, self.base_url)
+                    yield self.chunk({"annotations": cited}, "stop", **extras(item))
                 else:
                     streamed.append(item)
                     yield self.chunk({"content": item})
         except PolicyQAError as error:
             yield f"data: {json.dumps(error_body(type(error).__name__, str(error)), ensure_ascii=False)}\n\n"
         yield "data: [DONE]\n\n"
+
+
+def annotations(answer: Answer, content: str, base_url: str) -> list[dict]:
+    """OpenAI ``url_citation`` annotations: for each citation, where its quoted text stands in ``content``
+    (first as the answer says it, else in the sources) and the reading view of it."""
+    found = []
+    for citation in answer.citations:
+        start = content.find(citation.quote)
+        if start < 0:
+            continue
+        found.append({"type": "url_citation", "url_citation": {
+            "url": base_url + citation.reading_link, "title": f"[{citation.n}] {citation.label}",
+            "start_index": start, "end_index": start + len(citation.quote)}})
+    return found
 
 
 def extras(answer: Answer) -> dict:
@@ -116,7 +134,7 @@ def openai_router(assistant) -> APIRouter:
     @router.post("/chat/completions", summary="OpenAI-compatible chat (streaming and not); model policy-qa:<collection> asks in one collection")
     def chat_completions(request: ChatRequest, http: Request):
         question, history = question_and_history(request.messages)
-        completion = Completion(request.model)
+        completion = Completion(request.model, str(http.base_url))
         chosen = seen_by(assistant, principal_of(http), collection_of(request.model))
         if request.stream:
             return StreamingResponse(completion.stream(chosen.stream(question, history)),

@@ -21,6 +21,7 @@ from assistant.faces.web.errors import error_response, install_error_handlers
 from assistant.faces.web.guards import AllowedHosts, BodyLimit, JsonOnly, SameOrigin
 from assistant.faces.web.http_api import JSON_PATHS, api_router
 from assistant.faces.web.openai_api import OPENAI_JSON_PATHS, openai_router
+from assistant.faces.web.dify import dify_router
 from assistant.faces.web.reading import reading_router
 
 log = logging.getLogger(__name__)
@@ -40,17 +41,37 @@ With `POLICYQA_API_TOKEN` set, every route but `/healthz` needs `Authorization: 
 
 def create_api(assistant, settings) -> FastAPI:
     """The FastAPI app without the UI (what the API tests exercise)."""
-    app = FastAPI(title="policy-qa", description=DESCRIPTION, version="0.1.0")
+    mcp_server, mcp_app = mcp_face(assistant)
+    app = FastAPI(title="policy-qa", description=DESCRIPTION, version="0.1.0",
+                  lifespan=lambda _: mcp_server.session_manager.run())
+    app.router.routes.extend(mcp_app.routes)  # the MCP tools over streamable HTTP at /mcp, behind the same gate as /api
     keys = KeyStore(settings.index_dir, settings.api_token)
     install_error_handlers(app)
     app.include_router(api_router(assistant))
     app.include_router(openai_router(assistant))
     app.include_router(reading_router(assistant))
+    app.include_router(dify_router(assistant))
     add_login_routes(app, keys)
     add_health_route(app, assistant)
     add_fallback_routes(app)
     add_guards(app, settings, keys)
     return app
+
+
+MCP_PATH = "/mcp"
+
+
+def mcp_face(assistant):
+    """The MCP server and its streamable-HTTP app (stateless, JSON answers); hosts are checked by
+    AllowedHosts in front of the whole app, so the SDK's own check stands aside."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    from assistant.faces.mcp import build_mcp_server
+
+    server = build_mcp_server(assistant)
+    app = server.streamable_http_app(streamable_http_path=MCP_PATH, stateless_http=True, json_response=True,
+                                     transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
+    return server, app
 
 
 def add_health_route(app: FastAPI, assistant) -> None:

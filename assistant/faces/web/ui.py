@@ -260,7 +260,7 @@ def chat_tab(handlers: Handlers) -> tuple:
                                             elem_id="collection-filter")
             speech_filter = gr.Dropdown(choices=[], value=[], multiselect=True, label="讲话（不选 = 全部）",
                                         elem_id="speech-filter")
-            speaker_filter = gr.Dropdown(choices=[], value="", label="讲话人", elem_id="speaker-filter")
+            speaker_filter = gr.Dropdown(choices=[("全部讲话人", "")], value="", label="讲话人", elem_id="speaker-filter")
             date_from = gr.Textbox(label="起始日期", placeholder="2024 或 2024-05")
             date_to = gr.Textbox(label="截止日期", placeholder="2024-12-31")
     inputs = [question, chat, turns, speech_filter, speaker_filter, date_from, date_to, collection_filter]

@@ -19,7 +19,7 @@ from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassag
 from assistant.types import SpeechOutline, SpeechText
 from vectorstore.runtime.access import ReadOnlyIndexError
 from vectorstore.runtime.compute import ComputeGate
-from vectorstore.errors import InputError, NotFoundError
+from vectorstore.errors import ConfigError, InputError, NotFoundError
 from vectorstore.speech.records import DEFAULT_COLLECTION
 from vectorstore.text.tokens import tagged
 from vectorstore.search import SearchFilters
@@ -33,8 +33,9 @@ class Assistant:
     """Answers questions about the indexed speeches, with verified citations."""
 
     def __init__(self, settings, index, searcher, retriever, answerer, rewriter, ingestor=None, gate=None,
-                 understanding=None, structured=None, audit=None):
+                 understanding=None, structured=None, audit=None, views=None):
         self.settings = settings
+        self.views = views  # (assistant, collections) → the assistant seen through them (factory.build_within)
         self.audit = audit or AuditLog(settings.index_dir)  # every change, who made it
         self.index = index
         self.searcher = searcher
@@ -215,12 +216,13 @@ class Assistant:
         unknown = sorted(names - set(self.collections()))
         if unknown and strict:
             raise InputError(f"no collection is named {unknown[0]!r}; list them with `policyqa collections`")
-        views = self.__dict__.setdefault("_views", {})
-        if names not in views:
-            from assistant.factory import build_within
-
-            views[names] = build_within(self, names)
-        return views[names]
+        built = self.__dict__.setdefault("_views", {})
+        if names not in built:
+            if self.views is None:
+                raise ConfigError("this assistant was built without collection views; build it with "
+                                  "assistant.factory.build_assistant")
+            built[names] = self.views(self, names)
+        return built[names]
 
     def move_speech(self, speech_id: str, collection: str, actor: str = "local") -> None:
         """Put a speech in another collection (its record only: nothing is re-embedded)."""

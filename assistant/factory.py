@@ -154,7 +154,7 @@ def build_assistant(settings: Settings | None = None, *, embeddings=None, client
     picker = build_picker(settings, index)
     return Assistant(settings, index, searcher, retriever, build_answerer(settings, index, chat_model, picker),
                      build_rewriter(settings, chat_model), ingestor=build_ingestor(settings, index, gate), gate=gate,
-                     structured=StructuredAnswers(index, index.keyword.idf, picker))
+                     structured=StructuredAnswers(index, index.keyword.idf, picker), views=build_within)
 
 
 def build_within(assistant, collections: frozenset[str]):
@@ -171,4 +171,4 @@ def build_within(assistant, collections: frozenset[str]):
     picker = build_picker(assistant.settings, view)
     return Assistant(assistant.settings, view, searcher, retriever, assistant.answerer, assistant.rewriter,
                      ingestor=assistant.ingestor, gate=assistant.gate, audit=assistant.audit,
-                     structured=StructuredAnswers(view, view.keyword.idf, picker))
+                     structured=StructuredAnswers(view, view.keyword.idf, picker), views=build_within)

@@ -131,6 +131,7 @@ class Settings(BaseSettings):
     api_token: str | None = Field(
         default=None, description="An admin key given in the environment: when set (or when `policyqa keys add` made keys), every route but /healthz needs a key: `Authorization: Bearer <key>` for programs, a login at /login for the browser.",
     )
+    cookie_secure: bool = Field(default=False, description="Mark the login session cookie Secure (sent over HTTPS only) also when the server sees plain HTTP, e.g. behind a TLS-terminating proxy; over HTTPS it is always Secure.")
     cors_origins: list[str] = Field(
         default=[],
         description="Web origins allowed to call the API from a browser page (CORS), e.g. `[\"https://intranet.example\"]`; empty = none.",

@@ -130,7 +130,7 @@ class Throttle:
         self.failures.pop(address, None)
 
 
-def add_login_routes(app: FastAPI, keys: KeyStore) -> None:
+def add_login_routes(app: FastAPI, keys: KeyStore, cookie_secure: bool = False) -> None:
     throttle = Throttle()
 
     @app.get("/login", include_in_schema=False)
@@ -150,7 +150,8 @@ def add_login_routes(app: FastAPI, keys: KeyStore) -> None:
             return HTMLResponse(page, status_code=401)
         throttle.succeeded(address)
         response = RedirectResponse(safe_next(next_path), status_code=303)
-        response.set_cookie(COOKIE, keys.session(principal), httponly=True, samesite="strict", path="/")
+        secure = cookie_secure or request.url.scheme == "https"  # a cookie sent over HTTPS never goes over plain HTTP
+        response.set_cookie(COOKIE, keys.session(principal), httponly=True, samesite="strict", path="/", secure=secure)
         return response
 
 

@@ -126,18 +126,19 @@ class JsonOnly:
         await self.app(scope, receive, send)
 
 
-async def send_error(send: Send, status: int, kind: str, message: str) -> None:
+async def send_error(send: Send, status: int, kind: str, message: str, extra: list | None = None) -> None:
     body = json.dumps(error_body(kind, message), ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+                + (extra or [])})
     await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimit:
     """Refuses request bodies over a limit with 413, before the endpoint reads them.
 
-    ``limits`` maps (method, path prefix) to bytes, the longest prefix winning;
-    bodies without a Content-Length are counted as they arrive.
+    ``limits`` maps (method or "*", path prefix) to bytes, the longest prefix winning; with a
+    ``("*", "/")`` entry every request is bounded. Bodies without a Content-Length are counted as they arrive.
     """
 
     def __init__(self, app: ASGIApp, limits: dict[tuple[str, str], int]):
@@ -146,7 +147,7 @@ class BodyLimit:
 
     def limit_for(self, method: str, path: str) -> int | None:
         for (limit_method, prefix), limit in self.limits:
-            if method == limit_method and path.startswith(prefix):
+            if limit_method in ("*", method) and path.startswith(prefix):
                 return limit
         return None
 
@@ -171,6 +172,21 @@ class BodyLimit:
             await self.app(scope, counted, send)
         except BodyTooLarge:
             await too_large(send, limit)
+
+
+class KnownMethods:
+    """A method no route serves (TRACE, CONNECT, PROPFIND…) gets 405 with ``Allow``, on every path."""
+
+    SERVED = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") in self.SERVED:
+            return await self.app(scope, receive, send)
+        await send_error(send, 405, "method_not_allowed", f"{scope.get('method')} is not served here; use "
+                         "GET, POST or DELETE as /docs lists", [(b"allow", b"GET, HEAD, POST, DELETE, OPTIONS")])
 
 
 class BodyTooLarge(Exception):

@@ -13,12 +13,12 @@ import threading
 import anyio
 from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Match
+from starlette.routing import Match, Route
 
 from assistant.access import KeyStore
 from assistant.faces.web.auth import AccessGate, add_login_routes, warn_if_exposed
 from assistant.faces.web.errors import error_response, install_error_handlers
-from assistant.faces.web.guards import AllowedHosts, BodyLimit, JsonOnly, SameOrigin
+from assistant.faces.web.guards import AllowedHosts, BodyLimit, KnownMethods, JsonOnly, SameOrigin
 from assistant.faces.web.http_api import JSON_PATHS, api_router
 from assistant.faces.web.openai_api import OPENAI_JSON_PATHS, openai_router
 from assistant.faces.web.dify import dify_router
@@ -41,17 +41,16 @@ With `POLICYQA_API_TOKEN` set, every route but `/healthz` needs `Authorization: 
 
 def create_api(assistant, settings) -> FastAPI:
     """The FastAPI app without the UI (what the API tests exercise)."""
-    mcp_server, mcp_app = mcp_face(assistant)
-    app = FastAPI(title="policy-qa", description=DESCRIPTION, version="0.1.0",
-                  lifespan=lambda _: mcp_server.session_manager.run())
-    app.router.routes.extend(mcp_app.routes)  # the MCP tools over streamable HTTP at /mcp, behind the same gate as /api
+    mcp = mcp_face(assistant)
+    app = FastAPI(title="policy-qa", description=DESCRIPTION, version="0.1.0", lifespan=lambda _: mcp.run())
+    app.router.routes.append(Route(MCP_PATH, endpoint=mcp, methods=["GET", "POST", "DELETE"]))  # behind the same gate as /api
     keys = KeyStore(settings.index_dir, settings.api_token)
     install_error_handlers(app)
     app.include_router(api_router(assistant))
     app.include_router(openai_router(assistant))
     app.include_router(reading_router(assistant))
     app.include_router(dify_router(assistant))
-    add_login_routes(app, keys)
+    add_login_routes(app, keys, settings.cookie_secure)
     add_health_route(app, assistant)
     add_fallback_routes(app)
     add_guards(app, settings, keys)
@@ -59,19 +58,35 @@ def create_api(assistant, settings) -> FastAPI:
 
 
 MCP_PATH = "/mcp"
+CHAT_BODY_BYTES = 4 * 1024 * 1024
 
 
-def mcp_face(assistant):
-    """The MCP server and its streamable-HTTP app (stateless, JSON answers); hosts are checked by
-    AllowedHosts in front of the whole app, so the SDK's own check stands aside."""
-    from mcp.server.transport_security import TransportSecuritySettings
+class McpEndpoint:
+    """The MCP tools over streamable HTTP (stateless, JSON answers) at /mcp. Each start of the app (its
+    lifespan) gets a fresh session manager, so an app can be started again (a test client, a reload);
+    hosts are checked by AllowedHosts in front of the whole app, so the SDK's own check stands aside."""
 
+    def __init__(self, server):
+        self.server = server
+        self.manager = None
+
+    def run(self):
+        from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+        from mcp.server.transport_security import TransportSecuritySettings
+
+        self.manager = StreamableHTTPSessionManager(
+            app=self.server._lowlevel_server, json_response=True, stateless=True,  # the SDK's own server object
+            security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False))
+        return self.manager.run()
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.manager.asgi_app(scope, receive, send)
+
+
+def mcp_face(assistant) -> McpEndpoint:
     from assistant.faces.mcp import build_mcp_server
 
-    server = build_mcp_server(assistant)
-    app = server.streamable_http_app(streamable_http_path=MCP_PATH, stateless_http=True, json_response=True,
-                                     transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
-    return server, app
+    return McpEndpoint(build_mcp_server(assistant))
 
 
 def add_health_route(app: FastAPI, assistant) -> None:
@@ -113,15 +128,17 @@ def leaf_routes(routes):
 def add_guards(app: FastAPI, settings, keys: KeyStore) -> None:
     json_limit = settings.max_request_kb * 1024
     upload_limit = MAX_UPLOAD_FILES * settings.max_file_bytes
-    app.add_middleware(BodyLimit, limits={("POST", "/api/"): json_limit, ("POST", "/v1/"): json_limit,
-                                          ("POST", "/login"): json_limit,
-                                          ("POST", "/api/speeches"): upload_limit})
+    chat_limit = max(json_limit, CHAT_BODY_BYTES)  # the chat page sends its whole conversation with each question
+    app.add_middleware(BodyLimit, limits={("*", "/"): json_limit, ("*", "/gradio_api/"): chat_limit,
+                                          ("POST", "/api/speeches"): upload_limit,
+                                          ("POST", "/gradio_api/upload"): upload_limit})
     app.add_middleware(JsonOnly, paths=JSON_PATHS | OPENAI_JSON_PATHS)
     app.add_middleware(AccessGate, keys=keys)
     app.add_middleware(SameOrigin, allowed=settings.cors_origins)
     # Always present, so Gradio's own CORS middleware (which approves any localhost origin) stands aside.
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                        allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(KnownMethods)
     app.add_middleware(AllowedHosts, bound=settings.host, allowed=settings.allowed_hosts)
 
 

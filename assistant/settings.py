@@ -90,6 +90,10 @@ class Settings(BaseSettings):
         default=300, ge=1,
         description="Most pages one PDF or image file (TIFF frames) may have; longer ones are refused before they are read.",
     )
+    max_records: int = Field(
+        default=2000, ge=1,
+        description="Most records one record file (.jsonl) may hold, each a speech to index; a file with more is refused before any is indexed.",
+    )
     max_read_seconds: float = Field(
         default=600.0, gt=0,
         description="Longest time reading one file may take (OCR of scanned pages, a few seconds each); a file that takes longer is skipped with a reason.",
@@ -181,6 +185,7 @@ class Settings(BaseSettings):
         from vectorstore.readers.base import ReadLimits
 
         return ReadLimits(max_bytes=self.max_file_bytes, max_chars=self.max_text_chars, max_pages=self.max_pages,
+                          max_records=self.max_records,
                           max_seconds=self.max_read_seconds, ocr_workers=self.ocr_workers, ocr_engine=self.ocr_engine)
 
 

@@ -246,3 +246,13 @@ def test_real_public_jsonl():
         assert "text" not in doc.meta and "source" not in doc.meta
         assert all(value is not None for value in doc.meta.values())
     assert docs[0].meta["speaker"] == "李强" and docs[0].text.startswith("各位代表：")
+
+
+def test_a_record_file_over_the_record_limit_is_refused_before_any_record_is_read(tmp_path):
+    from vectorstore.readers.base import ReadLimits
+
+    lines = "\n".join(jsonl_line(id=f"r{i}", title=f"记录{i}", text=f"第{i}篇正文。") for i in range(5))
+    path = write(tmp_path, "many.jsonl", lines)
+    message = input_error(path, limits=ReadLimits(max_records=4))
+    assert "5 records" in message and "POLICYQA_MAX_RECORDS" in message
+    assert len(load_file(path, limits=ReadLimits(max_records=5))) == 5

@@ -18,6 +18,7 @@ from vectorstore.speech.types import RawDocument
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PAGES = 300
+DEFAULT_MAX_RECORDS = 2000
 DEFAULT_MAX_SECONDS = 600.0
 
 
@@ -28,6 +29,7 @@ class ReadLimits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_chars: int = DEFAULT_MAX_TEXT_CHARS
     max_pages: int = DEFAULT_MAX_PAGES
+    max_records: int = DEFAULT_MAX_RECORDS  # records of one record file (.jsonl): each is a speech to index
     max_seconds: float = DEFAULT_MAX_SECONDS
     ocr_workers: int | None = None  # pages OCR'd at once; None = every core
     ocr_engine: str = "auto"  # vectorstore/readers/engines.py: auto, rapidocr or tesseract
@@ -62,6 +64,12 @@ class ReadContext:
         if count > self.limits.max_pages:
             raise InputError(f"{what} has {count:,} pages, over the {self.limits.max_pages:,} page limit "
                              "(POLICYQA_MAX_PAGES); split it")
+
+
+    def check_records(self, count: int, what: str = "the file") -> None:
+        if count > self.limits.max_records:
+            raise InputError(f"{what} holds {count:,} records, over the {self.limits.max_records:,} record limit "
+                             "(POLICYQA_MAX_RECORDS); split it or raise the limit")
 
 
 def time_limit_error(seconds: float, done: int, total: int) -> InputError:

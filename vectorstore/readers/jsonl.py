@@ -22,8 +22,10 @@ def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:
     Lines are split on ``\\n`` only: U+2028 and friends may occur inside JSON strings.
     """
     name, absolute = path.name, str(path.resolve())
+    lines = decode_text(data).removeprefix("\ufeff").split("\n")
+    context.check_records(sum(1 for line in lines if line.strip()), name)  # refused before any record is parsed
     docs, problems = [], []
-    for number, line in enumerate(decode_text(data).removeprefix("\ufeff").split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

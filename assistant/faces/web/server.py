@@ -43,7 +43,8 @@ def create_api(assistant, settings) -> FastAPI:
     """The FastAPI app without the UI (what the API tests exercise)."""
     mcp = mcp_face(assistant)
     app = FastAPI(title="policy-qa", description=DESCRIPTION, version="0.1.0", lifespan=lambda _: mcp.run())
-    app.router.routes.append(Route(MCP_PATH, endpoint=mcp, methods=["GET", "POST", "DELETE"]))  # behind the same gate as /api
+    # POST only: stateless JSON answers need no server-sent stream (a GET would hold one open) nor sessions to end
+    app.router.routes.append(Route(MCP_PATH, endpoint=mcp, methods=["POST"]))  # behind the same gate as /api
     keys = KeyStore(settings.index_dir, settings.api_token)
     install_error_handlers(app)
     app.include_router(api_router(assistant))

@@ -7,6 +7,7 @@ import pytest
 
 from assistant.conversation.recall import AnswerRecall
 from tests.fakes import assistant_with
+from tests.test_conversation import replay
 
 MOBILISATION = """在全县招商引资推进大会上的讲话
 县委书记 李明远
@@ -28,14 +29,6 @@ def report(year: int, deficit: str) -> str:
 def assistant(tmp_path_factory):
     texts = {"推进大会讲话.txt": MOBILISATION, "北川2019.txt": report(2019, "八亿元"), "北川2020.txt": report(2020, "十二亿元")}
     return assistant_with(tmp_path_factory.mktemp("edits"), texts)
-
-
-def replay(assistant, *turns: str):
-    history, answer = [], None
-    for turn in turns:
-        answer = assistant.ask(turn, history=history)
-        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer.text}]
-    return answer
 
 
 def test_an_answer_is_read_back_into_its_items_titles_and_quoted_terms():

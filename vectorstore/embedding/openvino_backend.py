@@ -14,7 +14,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from vectorstore.embedding.builtin import PASSAGE_PREFIX, QUERY_PREFIX
-from vectorstore.embedding.runtime import check_threads, cpu_supports_bf16, resolve_dtype, unit_rows
+from vectorstore.embedding.runtime import available_cores, check_threads, cpu_supports_bf16, resolve_dtype, unit_rows
 from vectorstore.embedding.tokens import load_tokenizer, pad_id, padded_inputs
 from vectorstore.errors import ConfigError
 
@@ -23,17 +23,9 @@ log = logging.getLogger(__name__)
 _MAX_STREAMS = 4
 
 
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def inference_type(precision: str, dtype: str) -> str:
-    """OpenVINO's inference precision: bf16 where the CPU does it natively (never for int8's float parts)."""
-    if precision == "int8":
-        return "f32"
+    """OpenVINO's precision for the float parts: bf16 where the CPU does it natively (for int8 too:
+    the layers left in float, attention, normalisation, GELU, then run in bf16), else f32."""
     return "bf16" if resolve_dtype(dtype) == "bfloat16" and cpu_supports_bf16() else "f32"
 
 

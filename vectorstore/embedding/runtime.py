@@ -44,6 +44,14 @@ def cpu_flags() -> set[str]:
     return set()
 
 
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def cpu_supports_bf16() -> bool:
     """True when the CPU has native bfloat16 dot products (AMX or AVX512-BF16)."""
     flags = cpu_flags()

@@ -225,3 +225,18 @@ def test_rebuild_replaces_all_content(index: KeywordIndex):
     index.rebuild(["only"], ["无绩效退出机制"])
     assert index.ids() == {"only"}
     assert top_id(index, "退出机制") == "only"
+
+
+MIXED = ("颗粒物(PM2.5)浓度下降，国内生产总值达到134.9万亿元、增长5.1%，实施《纲要(2011-2020年)》和"
+         "C++、R&D投入，网址www.gov.cn，“十四五”时期——全面建成小康社会!!")
+
+
+@pytest.mark.parametrize("text", [MIXED, *PASSAGES.values(),
+                                  *(p.read_text(encoding="utf-8")[:4000] for p in sorted((Path(__file__).resolve().parents[1] / "data").glob("*.txt")))])
+def test_search_mode_words_are_jiebas_word_for_word(text: str):
+    """The fast cut (rjieba plus jieba's search-mode windows) gives jieba's own words, so the stored
+    tokens of every index stay valid (the tokenizer id is unchanged)."""
+    from vectorstore.text.tokens import _jieba, normalize, search_mode_words
+
+    for variant in (text, normalize(text)):
+        assert list(search_mode_words(variant)) == list(_jieba().cut_for_search(variant))

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 __all__ = ["CHOICE_FILE", "ChoiceCache", "EXACT_COSINE", "Runtime", "RuntimeChoice", "candidate_runtimes",
            "choose_runtime", "machine_key", "measure_rates"]
 
-MEASURE_VERSION = 1
+MEASURE_VERSION = 2
 EXACT_COSINE = 0.9999
 ROUNDS = 5
 CHOICE_FILE = "embedding-runtime.json"

@@ -13,6 +13,8 @@ The cheap hashing embedder is enough: the displacement happens with it as with t
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant import factory
@@ -100,9 +102,15 @@ def all_stuffed(tmp_path_factory):
     return poisoned_assistant(tmp_path_factory.mktemp("poisoned"), list(STUFFINGS))
 
 
+# What an outline answer adds around its quotes: 「…分为3个部分：」, 「下面分为3点：」, 「1. 」, 「（下分：…）」.
+_FRAMING = re.compile(r"^[^\[\]]{0,60}分为\d+(?:个部分|点)：$")
+_NUMBERED = re.compile(r"^\d+\. ")
+_PARTS_NOTE = re.compile(r"（下分：[^）]*）$")
+
+
 def assert_well_formed(answer) -> None:
-    """An answer is verbatim sentences each ending in [n] (then the line naming their speech), or the
-    refusal: nothing else."""
+    """An answer is verbatim sentences each ending in [n] (then the line naming their speech; an outline
+    answer frames them with its count of parts and numbers), or the refusal: nothing else."""
     if not answer.grounded:
         assert answer.text == REFUSAL and answer.citations == ()
         return
@@ -110,6 +118,7 @@ def assert_well_formed(answer) -> None:
     lines = answer.text.split("\n")
     if lines[-1].startswith("（出自"):
         lines.pop()
+    lines = [_NUMBERED.sub("", _PARTS_NOTE.sub("", line)) for line in lines if not _FRAMING.match(line)]
     assert set(lines) == quotes
     for c in answer.citations:
         assert c.text[c.quote_start - c.start:c.quote_end - c.start] == c.quote
@@ -138,6 +147,34 @@ def test_seed_questions_keep_their_answers_with_three_stuffed_speeches(all_stuff
     assert {c.source for c in answer.citations} == {source}
     assert INJECTED not in answer.text and "100%" not in answer.text
     assert_well_formed(answer)
+
+
+SEED_QUESTIONS = [
+    "什么是五皮精神？", "“五皮精神”具体指哪五个“皮”？", "什么是四千精神？",
+    "一季度全市新签约亿元以上项目的开工率和资金到位率分别是多少？",
+    "县财政拿出多少资金兑现招商引资优惠政策和个人招商引资奖励？",
+    "招商引资的重点区域有哪些？", "项目工作存在哪些突出问题？", "怎样优化营商环境？",
+    "招商的重点对象是哪些企业？", "144520招商引资机制是什么？", "对招商引资项目如何实行退出机制？",
+]
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)([^。，；\n]{2,24})", re.M)
+
+
+def forty_questions() -> list[str]:
+    """Questions a user asks of the seeds: the ones above, then one per outline heading of the seed speeches."""
+    headings = dict.fromkeys(m.group(1).strip() for p in sorted(DATA_DIR.glob("*.txt"))
+                             for m in _HEADING.finditer(p.read_text("utf-8")))
+    questions = SEED_QUESTIONS + [f"讲话中“{heading}”这部分讲了什么？" for heading in headings]
+    assert len(questions) >= 40
+    return questions[:40]
+
+
+def test_no_answer_of_forty_carries_the_injected_lines(all_stuffed):
+    """The campaign's check, exact: of 40 asks beside three stuffed speeches, none quotes an injected line."""
+    answers = {question: all_stuffed.ask(question) for question in forty_questions()}
+    poisoned = [q for q, a in answers.items() if INJECTED in a.text or "同比增长50%" in a.text]
+    assert poisoned == []
+    for answer in answers.values():
+        assert_well_formed(answer)
 
 
 def test_unanswerable_question_is_still_refused(all_stuffed):

@@ -228,14 +228,14 @@ class Assistant:
         """Put a speech in another collection (its record only: nothing is re-embedded)."""
         self._record(speech_id)
         collection = checked_collection(collection)
-        with self.gate.foreground():
+        with self.index.writing("move"), self.gate.foreground():
             self.index.set_collection([speech_id], collection)
             self.index.save()
         self.audit.record(actor, "move", speech=speech_id, collection=collection)
 
     def delete_speech(self, speech_id: str, actor: str = "local") -> None:
         self._record(speech_id)
-        with self.gate.foreground():
+        with self.index.writing("delete"), self.gate.foreground():
             record = self.index.speeches()[speech_id]
             self.index.remove_speeches([speech_id])
             self.index.save()

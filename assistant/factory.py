@@ -47,7 +47,8 @@ def build_index(settings: Settings, embeddings=None, client=None):
         return _milvus_store(settings, embeddings, identity)
     client = client if client is not None else make_client(
         settings.index_dir, settings.chroma_host, settings.chroma_port, settings.chroma_ssl)
-    return SpeechIndex(client, embeddings, identity, settings.collection, settings.keyword_dir)
+    return SpeechIndex(client, embeddings, identity, settings.collection, settings.keyword_dir,
+                       writer_wait=settings.index_write_wait)
 
 
 def _milvus_store(settings: Settings, embeddings, identity):
@@ -68,7 +69,7 @@ def drop_index(settings: Settings) -> None:
     from vectorstore.stores.chroma import drop_chroma
 
     client = make_client(settings.index_dir, settings.chroma_host, settings.chroma_port, settings.chroma_ssl)
-    drop_chroma(client, settings.collection, settings.keyword_dir)
+    drop_chroma(client, settings.collection, settings.keyword_dir, settings.index_write_wait)
 
 
 def build_ingestor(settings: Settings, index, gate=None):

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         description="bf16 (bfloat16 where the CPU has it, else float32; torch and OpenVINO vectors are interchangeable) or int8 (OpenVINO + NNCF, calibrated on the seed chunks; its own index).",
     )
     embedding_batch_size: int = Field(default=16, ge=1, description="Passages embedded per batch.")
+    index_write_wait: float = Field(
+        default=10.0, ge=0, le=3600,
+        description="Seconds a write (ingest, upload, delete) waits for another process writing the same index "
+                    "folder before it is refused with the other writer named.",
+    )
     threads: int | None = Field(default=None, ge=1, description="CPU threads for models; unset = all cores.")
     chunk_max_chars: int = Field(
         default=DEFAULT_MAX_CHARS, ge=80, le=4000, description="Largest chunk, in characters."

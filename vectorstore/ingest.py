@@ -84,6 +84,10 @@ class Ingestor:
                collection: str | None = None) -> IngestReport:
         """Index files or folders; with ``collection``, their speeches belong to it (those indexed
         already are moved to it, nothing re-embedded); without, new speeches go to the default one."""
+        with self.index.writing("ingest"):
+            return self._ingest(paths, prune, progress, collection)
+
+    def _ingest(self, paths, prune: bool, progress: bool, collection: str | None) -> IngestReport:
         report = IngestReport()
         with self.gate.background():
             self.index.repair()

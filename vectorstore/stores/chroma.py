@@ -19,14 +19,16 @@ An index this process cannot write opens read-only: writes raise ReadOnlyIndexEr
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 import threading
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 
 from vectorstore.runtime.access import ReadOnlyIndexError, file_stamp, note_read_only, unwritable
+from vectorstore.runtime.writer_lock import WriterLock
 from vectorstore.errors import IndexMismatchError
 from vectorstore.stores.keyword_index import INDEX_FILE as KEYWORD_FILE
 from vectorstore.stores.keyword_index import KeywordIndex
@@ -49,21 +51,22 @@ class ChromaStore:
 
     kind = "chroma"
 
-    def __init__(self, client, embeddings, identity: IndexIdentity, collection: str, keyword_dir: Path):
+    def __init__(self, client, embeddings, identity: IndexIdentity, collection: str, keyword_dir: Path,
+                 writer_wait: float = 10.0):
         self.client = client
         self.embeddings = embeddings
         self.identity = identity
         self._names = (f"{collection}_chunks", f"{collection}_speeches")
         self.keyword_dir = keyword_dir
         self.read_only_folder = _read_only_folder(client, keyword_dir)
+        self.writer = WriterLock(None if self.read_only_folder else keyword_dir, wait=writer_wait)
         self._reload_lock = threading.Lock()
         self._chunks = self._open_collection(self._names[0])
         self._speeches = self._open_collection(self._names[1])
         self._records: dict[str, SpeechRecord] | None = None
         self._stamp = file_stamp(Path(keyword_dir) / KEYWORD_FILE)
         self.keyword = _open_keyword(keyword_dir)
-        if len(self.keyword) != self._chunks.count():
-            self.sync_keyword()
+        self.sync_keyword(save=not self.read_only)  # by chunk ids: a stale file of the right size is caught too
 
     @property
     def read_only(self) -> bool:
@@ -117,8 +120,7 @@ class ChromaStore:
         except IndexMismatchError as error:
             log.warning("%s; rebuilding it from the Chroma index", error)
             self.keyword.rebuild([], [])
-        if len(self.keyword) != self._chunks.count():  # the other process is still writing
-            self.sync_keyword(save=False)
+        self.sync_keyword(save=False)  # by chunk ids (the other process may still be writing)
 
     # -- reading -----------------------------------------------------------
     def speeches(self) -> dict[str, SpeechRecord]:
@@ -215,6 +217,15 @@ class ChromaStore:
             offset += len(got["ids"])
 
     # -- writing -----------------------------------------------------------
+    @contextmanager
+    def writing(self, task: str = "") -> Iterator[None]:
+        """Hold the index folder's writer lock for a write, after loading what another writer saved
+        since this process last read (so nothing it wrote is overwritten)."""
+        self._require_writable()
+        with self.writer.held(task):
+            self._refresh()
+            yield
+
     def put_speeches(self, items: list[SpeechWrite]) -> None:
         """Store speeches' chunks and records, a batch at a time (the protocol in the module docstring)."""
         self._require_writable()
@@ -318,14 +329,14 @@ def _open_keyword(directory: Path) -> KeywordIndex:
         return KeywordIndex(directory)
 
 
-def drop_chroma(client, collection: str, keyword_dir: Path) -> None:
+def drop_chroma(client, collection: str, keyword_dir: Path, writer_wait: float = 10.0) -> None:
     """Delete a Chroma index whatever it was built with (``ingest --rebuild``)."""
     folder = _read_only_folder(client, keyword_dir)
     if folder is not None:
         raise ReadOnlyIndexError(folder)
-    existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
-    for name in (f"{collection}_chunks", f"{collection}_speeches"):
-        if name in existing:
-            client.delete_collection(name)
-    keyword = KeywordIndex(keyword_dir)
-    keyword.save()
+    with WriterLock(keyword_dir, wait=writer_wait).held("rebuild"):
+        existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
+        for name in (f"{collection}_chunks", f"{collection}_speeches"):
+            if name in existing:
+                client.delete_collection(name)
+        KeywordIndex(keyword_dir).save()

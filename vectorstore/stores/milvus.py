@@ -23,8 +23,9 @@ import threading
 import time
 import uuid
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 import numpy as np
 
@@ -274,6 +275,11 @@ class MilvusStore:
         return _scored(rows[0])
 
     # -- writing -----------------------------------------------------------
+    @contextmanager
+    def writing(self, task: str = "") -> Iterator[None]:
+        """A write: Milvus orders writers itself (Lite holds its file for one process; a server serialises)."""
+        yield
+
     def put_speeches(self, items: list[SpeechWrite]) -> None:
         """Store speeches' chunks and records (the protocol in vectorstore/stores/protocol.py)."""
         new_ids = {c.id for _, chunks, _, _ in items for c in chunks}

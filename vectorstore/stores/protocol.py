@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol, runtime_checkable
+from typing import ContextManager, Iterable, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -116,6 +116,10 @@ class SpeechStore(Protocol):
                       keyword_weight: float) -> list[ScoredChunk]: ...
 
     # writing
+    def writing(self, task: str = "") -> ContextManager[None]:
+        """Held around every write: one writer per index (a second waits, then IndexBusyError)."""
+        ...
+
     def put_speeches(self, items: list[SpeechWrite]) -> None: ...
 
     def remove_speeches(self, speech_ids: Iterable[str]) -> None: ...

@@ -13,12 +13,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from vectorstore.runtime.access import ReadOnlyIndexError
+from vectorstore.runtime.writer_lock import IndexBusyError
 from vectorstore.errors import (AuthError, ForbiddenError, ConfigError, IndexMismatchError, InputError, ModelError, NotFoundError,
                                 PolicyQAError)
 
 log = logging.getLogger(__name__)
 
-STATUS = ((ForbiddenError, 403), (AuthError, 401), (NotFoundError, 404), (ReadOnlyIndexError, 409), (InputError, 400), (IndexMismatchError, 409), (ModelError, 503), (ConfigError, 500))
+STATUS = ((ForbiddenError, 403), (AuthError, 401), (NotFoundError, 404), (ReadOnlyIndexError, 409),
+          (IndexBusyError, 409), (InputError, 400), (IndexMismatchError, 409), (ModelError, 503), (ConfigError, 500))
 
 
 def error_body(kind: str, message: str) -> dict:

@@ -27,6 +27,7 @@ import os
 import tempfile
 import threading
 import zipfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,9 +223,11 @@ class KeywordIndex:
 
     def _doc(self, tokens: list[str]) -> Doc:
         """Term ids and counts of a token list, adding new tokens to the vocabulary."""
-        ids = np.fromiter((self._vocab.setdefault(t, len(self._vocab)) for t in tokens), dtype=np.int32)
-        terms, counts = np.unique(ids, return_counts=True)
-        return terms.astype(np.int32), counts.astype(np.int32)
+        counted = Counter(tokens)  # each distinct token looked up once
+        ids = np.fromiter((self._vocab.setdefault(t, len(self._vocab)) for t in counted), dtype=np.int32,
+                          count=len(counted))
+        order = np.argsort(ids, kind="stable")
+        return ids[order], np.fromiter(counted.values(), dtype=np.int32, count=len(counted))[order]
 
     def _candidate_rows(self, scores: np.ndarray, allowed_ids: set[str] | None) -> np.ndarray:
         """Rows with a positive score, restricted to ``allowed_ids``, in row order."""

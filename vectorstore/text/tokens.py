@@ -119,9 +119,10 @@ def search_mode_words(text: str):
     words among its 2- and 3-character windows (jieba's ``cut_for_search``, word for word)."""
     frequencies = _jieba().FREQ
     for word in _accurate_words(text, frequencies):
-        for size in (2, 3):
-            if len(word) > size:
-                yield from (gram for gram in _windows(word, size) if frequencies.get(gram))
+        if len(word) > 2:
+            yield from (gram for gram in _windows(word, 2) if frequencies.get(gram))
+            if len(word) > 3:
+                yield from (gram for gram in _windows(word, 3) if frequencies.get(gram))
         yield word
 
 
@@ -133,7 +134,8 @@ def _words(text: str, stop_words: bool) -> list[str]:
     """Jieba search-mode words of normalised ``text``, punctuation removed."""
     words: list[str] = []
     for token in search_mode_words(text):
-        for word in _WORD_RE.findall(token):
+        # A token of letters and digits only is one word as it stands (\w is exactly those and "_").
+        for word in ((token,) if token.isalnum() else _WORD_RE.findall(token)):
             if not (stop_words and word in STOP_WORDS):
                 words.append(word)
     return words

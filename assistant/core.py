@@ -16,7 +16,7 @@ from assistant.conversation.rules import is_follow_up, last_user_question
 from assistant.conversation.resolver import ConversationResolver, Resolution, speech_name
 from assistant.understanding.service import Understanding
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
-from assistant.types import SpeechOutline, SpeechText
+from assistant.types import SpeechOutline, SpeechPage, SpeechText
 from vectorstore.runtime.access import ReadOnlyIndexError
 from vectorstore.runtime.compute import ComputeGate
 from vectorstore.errors import ConfigError, InputError, NotFoundError
@@ -27,6 +27,8 @@ from vectorstore.speech.types import Passage
 
 log = logging.getLogger(__name__)
 RELATED_COUNT = 3
+SPEECH_PAGE = 100  # speeches listed at once by default (GET /api/speeches)
+MAX_SPEECH_PAGE = 1000
 
 
 class Assistant:
@@ -131,6 +133,15 @@ class Assistant:
         records = sorted(self.index.speeches().values(), key=lambda record: record.id)
         return [SpeechInfo.from_record(record) for record in records]
 
+    def speech_page(self, offset: int = 0, limit: int = SPEECH_PAGE) -> SpeechPage:
+        """``limit`` speeches from the ``offset``-th (by id), and how many there are in all."""
+        if offset < 0 or not 1 <= limit <= MAX_SPEECH_PAGE:
+            raise InputError(f"list from an offset of 0 or more, 1 to {MAX_SPEECH_PAGE} speeches at a time "
+                             f"(got offset {offset}, limit {limit})")
+        records = sorted(self.index.speeches().values(), key=lambda record: record.id)
+        return SpeechPage(total=len(records), offset=offset, limit=limit,
+                          speeches=tuple(SpeechInfo.from_record(r) for r in records[offset:offset + limit]))
+
     def outline(self, speech_id: str) -> SpeechOutline:
         """A speech's outline tree under its header; NotFoundError for an id that is not indexed."""
         record = self._record(speech_id)
@@ -184,7 +195,7 @@ class Assistant:
         if self.index.read_only:  # refuse before the files are kept in the upload folder
             raise ReadOnlyIndexError(self.index.read_only_folder)
         paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes, self.settings.max_text_chars,
-                      limits=self.settings.read_limits)
+                      limits=self.settings.read_limits, max_records=self.settings.max_upload_records)
         outcome = IngestOutcome.from_report(self.ingest(paths, progress=progress, collection=collection))
         self.audit.record(actor, "upload", files=[upload.name for upload in uploads], collection=collection or DEFAULT_COLLECTION,
                           added=list(outcome.added), updated=list(outcome.updated))

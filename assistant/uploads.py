@@ -1,7 +1,8 @@
 """Files sent through the web UI or the HTTP API: checked, kept in the upload folder, then indexed.
 
-A bad file (wrong type, too large, an unsafe name) is refused with a message
-before anything is written, so nothing already indexed is touched.
+A bad file (wrong type, too large, an unsafe name) or a request over the record bound
+(POLICYQA_MAX_UPLOAD_RECORDS) is refused with a message before anything is written, so
+nothing already indexed is touched.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 from vectorstore.errors import InputError
 from vectorstore.runtime.limits import DEFAULT_MAX_TEXT_CHARS
 from vectorstore.readers import SUPPORTED_SUFFIXES, ReadLimits, accepted, check_file
+from vectorstore.readers.jsonl import count_records
 
+DEFAULT_MAX_UPLOAD_RECORDS = 5000
 MAX_NAME_BYTES = 200  # file systems take 255 bytes; room for the .part of a write
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -71,11 +74,27 @@ def _readable(name: str, content: bytes, limits: ReadLimits) -> None:
             raise InputError(f"{name}: {error}") from None
 
 
+def check_records(uploads: list[Upload], max_records: int) -> None:
+    """InputError when the uploads hold more records in all (a .jsonl line, any other file) than one upload may."""
+    counts = [(upload.name, records_of(upload)) for upload in uploads]
+    total = sum(count for _, count in counts)
+    if total > max_records:
+        largest = ", ".join(f"{name} {count:,}" for name, count in sorted(counts, key=lambda c: -c[1])[:3])
+        raise InputError(f"these files hold {total:,} records in all ({largest}), over the {max_records:,} one "
+                         "upload may hold (POLICYQA_MAX_UPLOAD_RECORDS); upload them in parts")
+
+
+def records_of(upload: Upload) -> int:
+    """How many speeches an upload may give: the lines of a .jsonl, else one."""
+    return count_records(upload.content) if upload.name.lower().endswith(".jsonl") else 1
+
+
 def store(uploads: list[Upload], folder: Path, max_bytes: int, max_chars: int = DEFAULT_MAX_TEXT_CHARS,
-          limits: ReadLimits | None = None) -> list[Path]:
+          limits: ReadLimits | None = None, max_records: int = DEFAULT_MAX_UPLOAD_RECORDS) -> list[Path]:
     """Check every upload first, then write them all into ``folder``; returns the written paths."""
     if not uploads:
         raise InputError(f"no file was uploaded; choose one or more files ({accepted()})")
+    check_records(uploads, max_records)
     names = [check(upload, max_bytes, max_chars, limits) for upload in uploads]
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -138,7 +138,7 @@ def add_guards(app: FastAPI, settings, keys: KeyStore) -> None:
     app.add_middleware(SameOrigin, allowed=settings.cors_origins)
     # Always present, so Gradio's own CORS middleware (which approves any localhost origin) stands aside.
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
-                       allow_headers=["Authorization", "Content-Type"])
+                       allow_headers=["Authorization", "Content-Type"], expose_headers=["X-Total-Count"])
     app.add_middleware(KnownMethods)
     app.add_middleware(AllowedHosts, bound=settings.host, allowed=settings.allowed_hosts)
 

@@ -17,7 +17,7 @@ from assistant.types import MAX_K, Answer, FilterSpec, IngestOutcome, SpeechInfo
 from assistant.types import SpeechOutline, SpeechText, parse_span
 from assistant.uploads import Upload
 from assistant.faces.web.errors import error_body
-from vectorstore.errors import InputError, PolicyQAError
+from vectorstore.errors import InputError, PolicyQAError, public_message
 from vectorstore.speech.records import DEFAULT_COLLECTION
 from vectorstore.speech.types import Passage
 
@@ -77,7 +77,7 @@ def answer_events(items: Iterator) -> Iterator[str]:
             else:
                 yield sse("delta", {"text": item})
     except PolicyQAError as error:
-        yield sse("error", error_body(type(error).__name__, str(error)))
+        yield sse("error", error_body(type(error).__name__, public_message(error)))
 
 
 async def uploaded_files(request: Request) -> list[Upload]:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from assistant.types import Answer, FilterSpec, reading_link
 from assistant.uploads import Upload
 from assistant.faces.web.render import answer_html, backend_label, question_html, text_html
-from vectorstore.errors import PolicyQAError
+from vectorstore.errors import PolicyQAError, public_message
 from vectorstore.readers.registry import SUPPORTED_SUFFIXES, accepted
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def friendly(handler):
 
     def translate(error: Exception):
         if isinstance(error, PolicyQAError):
-            return gr.Error(str(error))
+            return gr.Error(public_message(error))
         if isinstance(error, ValidationError):
             return gr.Error("输入有误：" + "; ".join(e["msg"] for e in error.errors()))
         log.exception("unexpected error in the web UI")
@@ -155,6 +155,14 @@ class Handlers:
                 gr.Dropdown(choices=sorted({s.collection for s in everything})), offset,
                 page_label(offset, len(page), len(everything)), gr.Dropdown(choices=ids, value=None))
 
+    def loaded(self, request: gr.Request):
+        """The first page, and to whom may change the library, what the start did about unfinished uploads."""
+        from assistant.access import Action
+
+        principal = self.principal(request)
+        notices = self.assistant.notices if principal is not None and principal.role.may(Action.CHANGE) else []
+        return self.refreshed(request, "\n".join(["上次停止时未完成的上传："] + [f"- {n}" for n in notices]) if notices else "")
+
     def earlier(self, offset, selected, request: gr.Request):
         return self.refreshed(request, "", int(offset or 0) - LIBRARY_PAGE, selected)
 
@@ -257,7 +265,7 @@ def build_ui(assistant, model_name: str | None = None, keys=None) -> gr.Blocks:
             filters = chat_tab(handlers)
         with gr.Tab("资料库"):
             library, controls = library_tab(handlers, filters)
-        ui.load(friendly(handlers.refreshed), None, library)  # each page shows the index as it is now
+        ui.load(friendly(handlers.loaded), None, library, api_name="refreshed")  # the index as it is now
         ui.load(handlers.library_controls, None, controls)
     return ui
 

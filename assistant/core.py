@@ -16,10 +16,12 @@ from assistant.conversation.rules import is_follow_up, last_user_question
 from assistant.conversation.resolver import ConversationResolver, Resolution, speech_name
 from assistant.understanding.service import Understanding
 from assistant.types import MAX_K, REFUSAL, Answer, IngestOutcome, RelatedPassage, SpeechInfo, checked_text
-from assistant.types import SpeechOutline, SpeechText
-from vectorstore.runtime.access import ReadOnlyIndexError
+from assistant.types import SpeechOutline, SpeechPage, SpeechText
+from assistant.uploads.journal import UploadJournal, finish_unfinished
+from vectorstore.runtime.access import ReadOnlyIndexError, unwritable
 from vectorstore.runtime.compute import ComputeGate
-from vectorstore.errors import ConfigError, InputError, NotFoundError
+from vectorstore.runtime.faults import writing
+from vectorstore.errors import ConfigError, InputError, NotFoundError, StoppingError
 from vectorstore.speech.records import DEFAULT_COLLECTION
 from vectorstore.text.tokens import tagged
 from vectorstore.search import SearchFilters
@@ -27,6 +29,8 @@ from vectorstore.speech.types import Passage
 
 log = logging.getLogger(__name__)
 RELATED_COUNT = 3
+SPEECH_PAGE = 100  # speeches listed at once by default (GET /api/speeches)
+MAX_SPEECH_PAGE = 1000
 
 
 class Assistant:
@@ -49,6 +53,8 @@ class Assistant:
         self.conversation = ConversationResolver(self.understanding)
         structured = structured or StructuredAnswers(index, index.keyword.idf)
         self.pipeline = AnswerPipeline(index, retriever, answerer, self.understanding, structured)
+        self.journal = UploadJournal(settings.uploads_path)  # uploads under way (assistant/uploads/journal.py)
+        self.notices: list[str] = []  # what the last start did about unfinished uploads
 
     @property
     def backend(self) -> str:
@@ -131,6 +137,15 @@ class Assistant:
         records = sorted(self.index.speeches().values(), key=lambda record: record.id)
         return [SpeechInfo.from_record(record) for record in records]
 
+    def speech_page(self, offset: int = 0, limit: int = SPEECH_PAGE) -> SpeechPage:
+        """``limit`` speeches from the ``offset``-th (by id), and how many there are in all."""
+        if offset < 0 or not 1 <= limit <= MAX_SPEECH_PAGE:
+            raise InputError(f"list from an offset of 0 or more, 1 to {MAX_SPEECH_PAGE} speeches at a time "
+                             f"(got offset {offset}, limit {limit})")
+        records = sorted(self.index.speeches().values(), key=lambda record: record.id)
+        return SpeechPage(total=len(records), offset=offset, limit=limit,
+                          speeches=tuple(SpeechInfo.from_record(r) for r in records[offset:offset + limit]))
+
     def outline(self, speech_id: str) -> SpeechOutline:
         """A speech's outline tree under its header; NotFoundError for an id that is not indexed."""
         record = self._record(speech_id)
@@ -178,17 +193,61 @@ class Assistant:
 
     def add_files(self, uploads: list, progress: bool = False, actor: str = "local",
                   collection: str | None = None) -> IngestOutcome:
-        """Keep uploaded files (assistant.uploads.Upload) in the upload folder and index them now."""
-        from assistant.uploads import store
+        """Keep uploaded files (assistant.uploads.Upload) in the upload folder and index them now. Every
+        check comes before anything is kept; an upload this process does not finish (stopped, killed, a
+        full disk) is finished at the next start (assistant/uploads/journal.py)."""
+        from assistant.uploads import checked, keep, shown_skipped
 
-        if self.index.read_only:  # refuse before the files are kept in the upload folder
-            raise ReadOnlyIndexError(self.index.read_only_folder)
-        paths = store(uploads, self.settings.uploads_path, self.settings.max_file_bytes, self.settings.max_text_chars,
-                      limits=self.settings.read_limits)
-        outcome = IngestOutcome.from_report(self.ingest(paths, progress=progress, collection=collection))
+        self._refuse_writes()  # before the files are kept in the upload folder
+        settings = self.settings
+        names = checked(uploads, settings.max_file_bytes, settings.max_text_chars, limits=settings.read_limits,
+                        max_records=settings.max_upload_records)
+        marker = self.journal.begin(names, [upload.name for upload in uploads], collection, actor)
+        try:
+            paths = keep(names, uploads, settings.uploads_path)
+        except BaseException:
+            self.journal.end(marker)  # nothing was kept
+            raise
+        outcome = IngestOutcome.from_report(self._ingest_upload(paths, marker, progress, collection))
+        outcome = outcome.model_copy(update={"skipped": shown_skipped(outcome.skipped, paths, uploads)})
         self.audit.record(actor, "upload", files=[upload.name for upload in uploads], collection=collection or DEFAULT_COLLECTION,
                           added=list(outcome.added), updated=list(outcome.updated))
         return outcome
+
+    def _ingest_upload(self, paths: list[Path], marker, progress: bool, collection: str | None):
+        """Index an upload's kept files; its marker goes once they are indexed, and stays when not."""
+        try:
+            report = self.ingest(paths, progress=progress, collection=collection)
+        except StoppingError as error:
+            raise StoppingError(f"{error}; the rest of this upload is indexed when the server starts again") from None
+        finally:
+            self.journal.release(marker)
+        self.journal.end(marker)
+        return report
+
+    def _refuse_writes(self) -> None:
+        """StoppingError while the server stops; ReadOnlyIndexError for an index folder this process cannot
+        write (also one made read-only since it was opened)."""
+        if self.ingestor is not None and self.ingestor.stopping.is_set():
+            raise StoppingError("the server is stopping; send the request again once it is back")
+        folder = self.index.read_only_folder or unwritable(self.settings.index_dir)
+        if folder is not None:
+            raise ReadOnlyIndexError(folder)
+
+    def start(self) -> list[str]:
+        """At a start: writes are taken again, and the uploads left unfinished are resumed or rolled back
+        (the notes, also in :attr:`notices`)."""
+        if self.ingestor is None:
+            return []
+        self.ingestor.stopping.clear()
+        self.notices = finish_unfinished(self.journal, lambda paths, collection: self.ingest(paths, collection=collection),
+                                         self.audit)
+        return self.notices
+
+    def stop(self) -> None:
+        """The server is stopping: an ingest under way ends at its next batch, new ones are refused."""
+        if self.ingestor is not None:
+            self.ingestor.stopping.set()
 
     def ingest(self, paths: Iterable[str | Path], prune: bool = False, progress: bool = False,
                collection: str | None = None):
@@ -228,14 +287,14 @@ class Assistant:
         """Put a speech in another collection (its record only: nothing is re-embedded)."""
         self._record(speech_id)
         collection = checked_collection(collection)
-        with self.index.writing("move"), self.gate.foreground():
+        with self.index.writing("move"), self.gate.foreground(), writing(self.settings.index_dir):
             self.index.set_collection([speech_id], collection)
             self.index.save()
         self.audit.record(actor, "move", speech=speech_id, collection=collection)
 
     def delete_speech(self, speech_id: str, actor: str = "local") -> None:
         self._record(speech_id)
-        with self.index.writing("delete"), self.gate.foreground():
+        with self.index.writing("delete"), self.gate.foreground(), writing(self.settings.index_dir):
             record = self.index.speeches()[speech_id]
             self.index.remove_speeches([speech_id])
             self.index.save()
@@ -248,7 +307,10 @@ class Assistant:
         if path.parent.resolve() != self.settings.uploads_path.resolve() or not path.exists():
             return
         if not any(r.path == record.path for r in self.index.speeches().values()):
-            path.unlink()
+            try:
+                path.unlink()
+            except OSError as error:  # a read-only upload folder: the speech is gone, the file stays
+                log.warning("cannot remove the uploaded file %s: %s", path, error)
 
     def _answer(self, question: str, resolution: Resolution, outcome: Outcome) -> Answer:
         analysis, evidences, draft = outcome.analysis, outcome.evidences, outcome.draft

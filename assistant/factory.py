@@ -77,7 +77,8 @@ def build_ingestor(settings: Settings, index, gate=None):
 
     return Ingestor(index, max_chars=settings.chunk_max_chars, chunker_key=chunker_key(settings.chunk_max_chars),
                     max_bytes=settings.max_file_bytes, max_text_chars=settings.max_text_chars,
-                    gate=gate, uploads_dir=settings.uploads_path, read_limits=settings.read_limits)
+                    gate=gate, uploads_dir=settings.uploads_path, read_limits=settings.read_limits,
+                    index_dir=settings.index_dir)
 
 
 def build_searcher(index, settings: Settings | None = None):

@@ -99,6 +99,10 @@ class Settings(BaseSettings):
         default=2000, ge=1,
         description="Most records one record file (.jsonl) may hold, each a speech to index; a file with more is refused before any is indexed.",
     )
+    max_upload_records: int = Field(
+        default=5000, ge=1,
+        description="Most records one upload request (web UI or HTTP) may hold in all: the lines of its .jsonl files, one for any other file; a request with more is refused before any is indexed.",
+    )
     max_read_seconds: float = Field(
         default=600.0, gt=0,
         description="Longest time reading one file may take (OCR of scanned pages, a few seconds each); a file that takes longer is skipped with a reason.",

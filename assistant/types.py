@@ -291,6 +291,17 @@ class SpeechText(BaseModel):
         return found
 
 
+class SpeechPage(BaseModel):
+    """A page of the indexed speeches (by id): ``limit`` of them from the ``offset``-th, of ``total`` in all."""
+
+    model_config = ConfigDict(frozen=True)
+
+    total: int
+    offset: int
+    limit: int
+    speeches: tuple[SpeechInfo, ...] = ()
+
+
 class IngestOutcome(BaseModel):
     """What adding files did (ids of speeches per change, files skipped with the reason)."""
 

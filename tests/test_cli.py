@@ -85,7 +85,11 @@ def test_serve_builds_the_app_and_hands_it_to_uvicorn(run, monkeypatch):
     import uvicorn
 
     served = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
+
+    def run_server(server, sockets=None):
+        served.update(app=server.config.app, host=server.config.host, port=server.config.port)
+
+    monkeypatch.setattr(uvicorn.Server, "run", run_server)
     monkeypatch.setenv("POLICYQA_PORT", "8123")
     code, _, _ = run("serve", "--host", "0.0.0.0")
     assert code == 0 and served["host"] == "0.0.0.0" and served["port"] == 8123

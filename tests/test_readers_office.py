@@ -128,6 +128,8 @@ def test_doc_that_is_not_word(tmp_path, data, expected):
 
 def test_broken_old_word(tmp_path):
     require_antiword()
+    from vectorstore.readers.word import UNREADABLE
+
     message = input_error(write(tmp_path, "broken.doc", SPEECH_DOC.read_bytes()[:2048]))
-    assert message.startswith(("antiword (reading the Word file) failed", "catdoc (reading the Word file) failed",
-                               "document has no text"))
+    assert message in (UNREADABLE, "document has no text (or only pictures)")  # our words, not the tools'
+    assert "switch" not in message and "antiword" not in message

@@ -201,9 +201,13 @@ def test_jsonl_good_and_bad_lines(tmp_path, caplog):
         jsonl_line(id=8, text="数字编号"),
     ]
     path = write(tmp_path, "speeches.jsonl", "\n".join(lines) + "\n")
+    skipped = []
     with caplog.at_level(logging.WARNING, logger="vectorstore.readers"):
-        docs = load_file(path)
+        docs = load_file(path, skipped=skipped)
     assert [d.source for d in docs] == ["speeches.jsonl#spr-1", "speeches.jsonl#L5", "speeches.jsonl#8"]
+    assert [what for what, _ in skipped] == [f"speeches.jsonl line {n}" for n in (3, 4, 6, 7)]
+    assert skipped[1][1] == ('no "text" field; the other lines were indexed; fix this line (a JSON object with a '
+                             'non-empty "text") and add the file again')
     assert docs[0].meta == {"id": "spr-1", "title": "报告一", "date": "2025", "region": "全国", "speaker": "李强"}
     assert docs[0].text == "第一篇\n正文"
     assert docs[1].meta == {"title": "无编号", "region": "上海"}

@@ -3,12 +3,18 @@
 A speech whose content hash is already indexed is not embedded again; a
 changed speech is replaced; speeches that vanished from a re-read file are
 removed, and with ``prune`` so are speeches of files no longer given.
+
+Every write is a whole batch of speeches (vectorstore/stores/protocol.py), so an ingest stopped
+between batches (:attr:`Ingestor.stopping`, set when the server stops) or ended by a fault (a full
+disk, a folder made read-only: vectorstore/runtime/faults.py) leaves the index consistent.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
@@ -17,7 +23,8 @@ import numpy as np
 
 from vectorstore.speech.chunking import chunk_speech
 from vectorstore.runtime.compute import ComputeGate
-from vectorstore.errors import InputError
+from vectorstore.errors import InputError, StoppingError
+from vectorstore.runtime.faults import writing
 from vectorstore.runtime.file_keys import FileKeys, keyed
 from vectorstore.runtime.limits import DEFAULT_MAX_TEXT_CHARS
 from vectorstore.readers import ReadLimits, discover, load_file
@@ -70,7 +77,8 @@ class Ingestor:
 
     def __init__(self, index: SpeechIndex, *, max_chars: int, chunker_key: str, max_bytes: int,
                  max_text_chars: int = DEFAULT_MAX_TEXT_CHARS, gate: ComputeGate | None = None,
-                 uploads_dir: Path | None = None, read_limits: ReadLimits | None = None):
+                 uploads_dir: Path | None = None, read_limits: ReadLimits | None = None,
+                 index_dir: Path | None = None):
         self.index = index
         self.max_chars = max_chars
         self.chunker_key = chunker_key
@@ -79,6 +87,14 @@ class Ingestor:
         self.gate = gate or ComputeGate()  # held per batch, so questions never wait for a whole ingest
         self.uploads_dir = uploads_dir
         self.read_limits = read_limits or ReadLimits(max_bytes=max_bytes, max_chars=max_text_chars)
+        self.index_dir = Path(index_dir or getattr(index, "keyword_dir", "."))  # named when a write fails
+        self.stopping = threading.Event()  # set: every ingest stops at its next file or batch
+
+    @contextmanager
+    def _writing(self):
+        """A write to the index: the compute gate held, a full disk or read-only folder as our error."""
+        with self.gate.background(), writing(self.index_dir):
+            yield
 
     def ingest(self, paths: Iterable[str | Path], *, prune: bool = False, progress: bool = True,
                collection: str | None = None) -> IngestReport:
@@ -89,7 +105,8 @@ class Ingestor:
 
     def _ingest(self, paths, prune: bool, progress: bool, collection: str | None) -> IngestReport:
         report = IngestReport()
-        with self.gate.background():
+        self._stop_if_asked("before it began")
+        with self._writing():
             self.index.repair()
         indexed = self.index.speeches()
         files, not_files = discover(paths)
@@ -98,13 +115,22 @@ class Ingestor:
         pending, loaded, given = self._read_all(files, keys, indexed, report, progress, collection)
         self._write(pending, report, progress)
         moving = [i for i in report.unchanged if collection and indexed[i].collection != collection]
-        if moving:
-            with self.gate.background():
+        with self._writing():
+            if moving:
                 self.index.set_collection(moving, collection)
-        with self.gate.background():
             self._remove_vanished(indexed, loaded, given if prune else None, report)
             self.index.save()
         return report
+
+    def _stop_if_asked(self, when: str, save: bool = False) -> None:
+        """StoppingError once :attr:`stopping` is set; with ``save`` what was written is saved first."""
+        if not self.stopping.is_set():
+            return
+        if save:
+            with self._writing():
+                self.index.save()
+        log.warning("indexing stopped %s: the server is stopping", when)
+        raise StoppingError(f"the server is stopping: indexing stopped {when}; the index is consistent")
 
     # -- reading -----------------------------------------------------------
     def _read_all(self, files: list[Path], keys: FileKeys, indexed: dict[str, SpeechRecord],
@@ -115,9 +141,10 @@ class Ingestor:
         given = {keys.key(path): path for path in files}
         keyed_files = [(key, path) for key, path in given.items()]
         by_text = {record.text_hash: record.id for record in indexed.values()}
-        for key, path in _bar(keyed_files, "reading", progress):
+        for number, (key, path) in enumerate(_bar(keyed_files, "reading", progress)):
+            self._stop_if_asked(f"while reading the files ({number} of {len(keyed_files)} read), before any was indexed")
             try:
-                documents = load_file(path, limits=self._limits(), progress=progress)
+                documents = load_file(path, limits=self._limits(), progress=progress, skipped=report.skipped)
             except InputError as error:
                 report.skipped.append((str(path), str(error)))
                 continue
@@ -160,17 +187,19 @@ class Ingestor:
 
     # -- writing -----------------------------------------------------------
     def _write(self, pending: list[PendingSpeech], report: IngestReport, progress: bool) -> None:
-        total = sum(len(item.chunks) for item in pending)
+        total, done = sum(len(item.chunks) for item in pending), 0
         with _progress(total, "embedding", progress) as bar:
             for batch in _batches(pending, _BATCH_CHUNKS):
+                self._stop_if_asked(f"after {done} of {len(pending)} speeches were indexed", save=done > 0)
                 texts = [indexed_text(c.text, item.speech.title or item.speech.meeting, c.section)
                          for item in batch for c in item.chunks]
                 vectors = self._embed(texts, bar)
                 bounds = np.cumsum([0] + [len(item.chunks) for item in batch])
-                with self.gate.background():
+                with self._writing():
                     self.index.put_speeches([(item.speech, item.chunks, vectors[a:b], item.record)
                                              for item, a, b in zip(batch, bounds, bounds[1:])])
                 report.chunks_embedded += len(texts)
+                done += len(batch)
 
     def _embed(self, texts: list[str], bar) -> np.ndarray:
         """Vectors for ``texts``, a slice per turn at the compute gate. The texts of all the batch's

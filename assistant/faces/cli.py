@@ -205,7 +205,9 @@ def cmd_ingest(args, settings) -> int:
         factory.drop_index(settings)
     index = factory.build_index(settings)
     collection = checked_collection(args.collection) if args.collection else None
-    report = factory.build_ingestor(settings, index).ingest(
+    ingestor = factory.build_ingestor(settings, index)
+    finish_uploads(settings, ingestor)
+    report = ingestor.ingest(
         args.paths, prune=args.prune, progress=not args.no_progress and sys.stderr.isatty(), collection=collection)
     for what, reason in report.skipped:
         print(f"skipped {what}: {reason}")
@@ -214,6 +216,17 @@ def cmd_ingest(args, settings) -> int:
         print("error: nothing was indexed: every input was skipped (reasons above)", file=sys.stderr)
         return 1
     return 0
+
+
+def finish_uploads(settings, ingestor) -> None:
+    """Uploads a stopped server left unfinished are resumed or rolled back first (assistant/uploads/journal.py;
+    each is logged as a warning)."""
+    from assistant.access import AuditLog
+    from assistant.uploads.journal import UploadJournal, finish_unfinished
+
+    finish_unfinished(UploadJournal(settings.uploads_path),
+                      lambda paths, collection: ingestor.ingest(paths, collection=collection, progress=False),
+                      AuditLog(settings.index_dir))
 
 
 def cmd_speeches(args, settings) -> int:

@@ -15,7 +15,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from assistant.access import Principal, seen_by
 from assistant.types import reading_link
-from vectorstore.errors import PolicyQAError
+from vectorstore.errors import PolicyQAError, public_message
 
 __all__ = ["build_mcp_server"]
 
@@ -69,7 +69,7 @@ def _run(call):
     try:
         return call()
     except PolicyQAError as error:
-        raise ToolError(str(error)) from None
+        raise ToolError(public_message(error)) from None
 
 
 def answer_result(answer) -> dict:

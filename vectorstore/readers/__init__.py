@@ -38,7 +38,8 @@ __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_TEXT_CHARS", "OCR_SUFFIXES", "READE
 
 
 def load_file(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_TEXT_CHARS,
-              limits: ReadLimits | None = None, progress: bool = False) -> list[RawDocument]:
+              limits: ReadLimits | None = None, progress: bool = False,
+              skipped: list[tuple[str, str]] | None = None) -> list[RawDocument]:
     """Read one file into RawDocuments: one per file, or one per record for ``.jsonl``.
 
     Raises InputError (single-line reason) for files that are missing, of an
@@ -46,12 +47,16 @@ def load_file(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars
     corrupt, over the page or time limit, needing a tool that is not installed,
     or whose text is over the character limit; a .docx or PDF is refused before
     all its text is extracted. ``limits`` (when given) replaces ``max_bytes`` and
-    ``max_chars``; ``progress`` shows a bar over the pages of a PDF or scan.
+    ``max_chars``; ``progress`` shows a bar over the pages of a PDF or scan. Parts of the file left out
+    (a bad ``.jsonl`` line) are added to ``skipped`` as ``(what, reason)``, e.g. ``("讲话.jsonl line 3", …)``.
     """
     path = Path(path)
     limits = limits or ReadLimits(max_bytes=max_bytes, max_chars=max_chars)
     data = read_bytes(path, limits.max_bytes)
-    documents = READERS[path.suffix.lower()](data, path, ReadContext(limits, progress=progress))
+    context = ReadContext(limits, progress=progress)
+    documents = READERS[path.suffix.lower()](data, path, context)
+    if skipped is not None:
+        skipped.extend(context.skipped)
     for doc in documents:  # the final check on any text (a JSONL record is checked on its own)
         check_chars(len(doc.text), limits.max_chars)
     return documents

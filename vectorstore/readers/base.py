@@ -41,11 +41,13 @@ class ReadLimits:
 
 @dataclass
 class ReadContext:
-    """One read in progress: its limits, when it must be done by, whether to show a page bar."""
+    """One read in progress: its limits, when it must be done by, whether to show a page bar, and
+    the parts of the file it left out as ``(what, reason)`` (a bad ``.jsonl`` line)."""
 
     limits: ReadLimits
     progress: bool = False
     started: float = field(default_factory=time.monotonic)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def max_chars(self) -> int:
@@ -64,7 +66,6 @@ class ReadContext:
         if count > self.limits.max_pages:
             raise InputError(f"{what} has {count:,} pages, over the {self.limits.max_pages:,} page limit "
                              "(POLICYQA_MAX_PAGES); split it")
-
 
     def check_records(self, count: int, what: str = "the file") -> None:
         if count > self.limits.max_records:

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 MAX_PIXELS = 60_000_000  # a page scanned at 600 dpi is 35 M
 A4_WIDTH_INCHES = 8.27  # an image that states no resolution is taken for a page this wide
 FORMATS = {"PNG", "JPEG", "MPO", "TIFF"}
+BLANK = "OCR found no text in the image; check that it is legible (scan it again at 300 dpi) or add a version with text"
 
 
 def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:
@@ -37,7 +38,7 @@ def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:
     text, starts = join_pages([found[n] for n in range(1, frames + 1)])
     check_chars(len(text), context.max_chars)
     pages = starts if frames > 1 else ()
-    return [document(path, nonblank(text, "OCR found no text in the image"), pages=pages)]
+    return [document(path, nonblank(text, BLANK), pages=pages)]
 
 
 def open_image(data: bytes):

@@ -13,16 +13,18 @@ from vectorstore.speech.types import RawDocument
 
 log = logging.getLogger(__name__)
 META_FIELDS = ("id", "title", "date", "region", "speaker")
+LINE_FIX = 'the other lines were indexed; fix this line (a JSON object with a non-empty "text") and add the file again'
 
 
 def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:
-    """One RawDocument per usable line; bad lines (a record over ``max_chars`` too) are logged and skipped.
+    """One RawDocument per usable line; a bad line (a record over ``max_chars`` too) is skipped and
+    listed in ``context.skipped`` with its number and what to do.
 
     The total is bounded by the byte limit: JSON text never decodes to more characters than bytes.
     Lines are split on ``\\n`` only: U+2028 and friends may occur inside JSON strings.
     """
     name, absolute = path.name, str(path.resolve())
-    lines = decode_text(data).removeprefix("\ufeff").split("\n")
+    lines = record_lines(data)
     context.check_records(sum(1 for line in lines if line.strip()), name)  # refused before any record is parsed
     docs, problems = [], []
     for number, line in enumerate(lines, start=1):
@@ -32,12 +34,23 @@ def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:
             docs.append(_record(line, number, name, absolute, context.max_chars))
         except ValueError as err:
             problems.append(f"line {number}: {err}")
+            context.skipped.append((f"{name} line {number}", f"{err}; {LINE_FIX}"))
             log.warning("%s line %d skipped: %s", name, number, err)
     if not docs:
         shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
         raise InputError(f"no usable JSONL record ({shown}); each line must be a JSON object "
                          'with a non-empty "text" field')
     return docs
+
+
+def record_lines(data: bytes) -> list[str]:
+    """The lines of a JSON Lines file (blank ones too, so a line's number is its index + 1)."""
+    return decode_text(data).removeprefix("\ufeff").split("\n")
+
+
+def count_records(data: bytes) -> int:
+    """How many records (non-blank lines) a JSON Lines file holds, without parsing them."""
+    return sum(1 for line in record_lines(data) if line.strip())
 
 
 def _record(line: str, number: int, name: str, absolute: str, max_chars: int) -> RawDocument:

@@ -31,6 +31,8 @@ MIN_DPI = 40
 MIN_LAYER_CHARS = 5
 _UNMAPPED = re.compile("[\ue000-\uf8ff\ufffd]")
 SCANNED = "a PDF page without a text layer (a scan)"
+BLANK = ("PDF has no text: no text layer, and OCR found none on its pages; if it is a scan, check that "
+         "the pages are legible (scan them again at 300 dpi), or add a version with text")
 
 
 def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:
@@ -46,7 +48,7 @@ def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:
             _fill_by_ocr(pages, scanned, reader, path, context, bar)
     text, starts = join_pages(pages)
     check_chars(len(text), context.max_chars)
-    return [document(path, nonblank(text, "PDF has no text: no text layer, and OCR found none"), pages=starts)]
+    return [document(path, nonblank(text, BLANK), pages=starts)]
 
 
 def text_layer(reader, context: ReadContext, bar) -> list[str]:

@@ -23,6 +23,8 @@ from vectorstore.speech.types import RawDocument
 log = logging.getLogger(__name__)
 _HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html|MIME-Version:)", re.I)
 _PICTURE = re.compile(r"\[pic\]")
+UNREADABLE = ("cannot read this Word file: it is damaged, or not a Word 97–2003 document; "
+              "open it in Word or WPS, save it as .docx and add that")
 
 
 def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:
@@ -40,18 +42,27 @@ def read(data: bytes, path: Path, context: ReadContext) -> list[RawDocument]:
 
 
 def word_text(path: Path, context: ReadContext) -> str:
-    """The document's text by antiword, else by catdoc."""
+    """The document's text by antiword, else by catdoc; a file neither reads is :data:`UNREADABLE`
+    (their own words, such as catdoc's "Try using -b switch", go to the log only)."""
     antiword = tools.find("antiword")
     if antiword is None and tools.find("catdoc") is None:
         require("antiword", f"a Word {path.suffix.lower()} file")
     if antiword is not None:
         try:
             return _run(antiword, ["-w", "0", "-m", "UTF-8.txt"], path, context)
-        except InputError as err:
+        except _ToolFailed as err:
             if tools.find("catdoc") is None:
-                raise
+                raise InputError(UNREADABLE) from None
             log.info("%s: antiword cannot read it (%s); trying catdoc", path.name, err)
-    return _run(require("catdoc", "this Word file"), ["-w", "-d", "utf-8"], path, context)
+    try:
+        return _run(require("catdoc", "this Word file"), ["-w", "-d", "utf-8"], path, context)
+    except _ToolFailed as err:
+        log.info("%s: catdoc cannot read it either (%s)", path.name, err)
+        raise InputError(UNREADABLE) from None
+
+
+class _ToolFailed(Exception):
+    """antiword or catdoc ended with an error (its message, for the log)."""
 
 
 def _run(tool: str, options: list[str], path: Path, context: ReadContext) -> str:
@@ -60,6 +71,8 @@ def _run(tool: str, options: list[str], path: Path, context: ReadContext) -> str
         out = run([tool, *options, str(path)], context.remaining(), f"{name} (reading the Word file)")
     except TimeoutError as err:
         raise InputError(f"{err}; raise POLICYQA_MAX_READ_SECONDS or save the file as .docx") from None
+    except InputError as err:
+        raise _ToolFailed(str(err)) from None
     return out.decode("utf-8", "replace")
 
 

@@ -30,11 +30,15 @@ _LOGGED: set[Path] = set()
 
 
 class ReadOnlyIndexError(InputError):
-    """A write (ingest, delete, rebuild) to an index in a folder this process cannot write."""
+    """A write (ingest, delete, rebuild, an upload kept) to a folder this process cannot write: the
+    index's (POLICYQA_INDEX_DIR) or the upload folder (POLICYQA_UPLOAD_DIR)."""
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(f"the index folder {folder} is read-only; reading works, but to add or delete "
-                         "speeches make it writable or point POLICYQA_INDEX_DIR elsewhere")
+    def __init__(self, folder: Path, setting: str = "POLICYQA_INDEX_DIR") -> None:
+        what = {"POLICYQA_UPLOAD_DIR": "upload", "TMPDIR": "temporary"}.get(setting, "index")
+        super().__init__(f"the {what} folder {folder} is read-only; reading works, but to add or delete "
+                         f"speeches make it writable or point {setting} elsewhere")
+        self.public = (f"the server's {what} folder is read-only: reading works, but speeches cannot be added "
+                       f"or deleted; ask the server's administrator to make it writable ({setting})")
         self.folder = folder
 
 

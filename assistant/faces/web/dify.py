@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.access import seen_by
 from assistant.faces.web.http_api import principal_of
 from assistant.types import MAX_K
-from vectorstore.errors import ForbiddenError, InputError
+from vectorstore.errors import ForbiddenError, InputError, public_message
 
 __all__ = ["dify_router"]
 
@@ -45,10 +45,10 @@ def dify_router(assistant) -> APIRouter:
         try:
             passages = seen_by(assistant, principal_of(http), asked).search(body.query, k=body.retrieval_setting.top_k)
         except ForbiddenError as error:
-            return JSONResponse({"error_code": 1002, "error_msg": str(error)}, status_code=403)
+            return JSONResponse({"error_code": 1002, "error_msg": public_message(error)}, status_code=403)
         except InputError as error:
             code = 2001 if "no collection" in str(error) else 1001
-            return JSONResponse({"error_code": code, "error_msg": str(error)}, status_code=404 if code == 2001 else 400)
+            return JSONResponse({"error_code": code, "error_msg": public_message(error)}, status_code=404 if code == 2001 else 400)
         top = max((p.score for p in passages), default=1.0) or 1.0
         records = [{"content": p.text, "score": round(p.score / top, 4), "title": p.title or p.source,
                     "metadata": {"speech_id": p.speech_id, "section": p.section, "speaker": p.speaker, "date": p.date,

@@ -1,6 +1,7 @@
 """Errors at the HTTP edge: every failure is JSON ``{"error": {"type", "message"}}``, never a traceback.
 
-The shape is OpenAI's, so OpenAI clients show the message too.
+The shape is OpenAI's, so OpenAI clients show the message too. The message is the error's public one:
+no path on the server in it (vectorstore.errors.public_message).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from starlette.exceptions import HTTPException
 
 from vectorstore.runtime.access import ReadOnlyIndexError
 from vectorstore.runtime.writer_lock import IndexBusyError
-from vectorstore.errors import (AuthError, ForbiddenError, ConfigError, IndexMismatchError, InputError, ModelError, NotFoundError,
-                                PolicyQAError)
+from vectorstore.errors import (AuthError, DiskFullError, ForbiddenError, ConfigError, IndexMismatchError, InputError, ModelError,
+                                NotFoundError, PolicyQAError, StoppingError, public_message)
 
 log = logging.getLogger(__name__)
 
-STATUS = ((ForbiddenError, 403), (AuthError, 401), (NotFoundError, 404), (ReadOnlyIndexError, 409),
-          (IndexBusyError, 409), (InputError, 400), (IndexMismatchError, 409), (ModelError, 503), (ConfigError, 500))
+STATUS = ((ForbiddenError, 403), (AuthError, 401), (NotFoundError, 404), (ReadOnlyIndexError, 409), (IndexBusyError, 409),
+          (InputError, 400), (IndexMismatchError, 409), (ModelError, 503), (StoppingError, 503), (DiskFullError, 507),
+          (ConfigError, 500))
 
 
 def error_body(kind: str, message: str) -> dict:
@@ -54,7 +56,7 @@ def validation_message(error: RequestValidationError) -> tuple[int, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PolicyQAError)
     async def policyqa_error(_: Request, error: PolicyQAError):
-        return error_response(status_of(error), type(error).__name__, str(error))
+        return error_response(status_of(error), type(error).__name__, public_message(error))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError):

@@ -12,11 +12,12 @@ from starlette.datastructures import UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.access import Principal, checked_change, seen_by
+from assistant.core import MAX_SPEECH_PAGE, SPEECH_PAGE
 from assistant.types import MAX_K, Answer, FilterSpec, IngestOutcome, SpeechInfo
 from assistant.types import SpeechOutline, SpeechText, parse_span
 from assistant.uploads import Upload
 from assistant.faces.web.errors import error_body
-from vectorstore.errors import InputError, PolicyQAError
+from vectorstore.errors import InputError, PolicyQAError, public_message
 from vectorstore.speech.records import DEFAULT_COLLECTION
 from vectorstore.speech.types import Passage
 
@@ -76,7 +77,7 @@ def answer_events(items: Iterator) -> Iterator[str]:
             else:
                 yield sse("delta", {"text": item})
     except PolicyQAError as error:
-        yield sse("error", error_body(type(error).__name__, str(error)))
+        yield sse("error", error_body(type(error).__name__, public_message(error)))
 
 
 async def uploaded_files(request: Request) -> list[Upload]:
@@ -132,9 +133,14 @@ def api_router(assistant) -> APIRouter:
         return seen(http, request.collections).search(request.query, k=request.k, mode=request.mode,
                                                       filters=request.search_filters())
 
-    @router.get("/speeches", response_model=list[SpeechInfo], summary="The indexed speeches (of one collection with ?collection=)")
-    def speeches(http: Request, collection: str | None = Query(None, max_length=40)) -> list[SpeechInfo]:
-        return seen(http, [collection] if collection else ()).speeches()
+    @router.get("/speeches", response_model=list[SpeechInfo],
+                summary="The indexed speeches by id, a page at a time (?offset=&limit=); how many in all is the "
+                        "X-Total-Count header; ?collection= lists one collection")
+    def speeches(http: Request, response: Response, collection: str | None = Query(None, max_length=40),
+                 offset: int = Query(0, ge=0), limit: int = Query(SPEECH_PAGE, ge=1, le=MAX_SPEECH_PAGE)) -> list[SpeechInfo]:
+        page = seen(http, [collection] if collection else ()).speech_page(offset, limit)
+        response.headers["X-Total-Count"] = str(page.total)
+        return list(page.speeches)
 
     @router.get("/collections", summary="The collections (知识库) the key may read, with their speech counts")
     def collections(http: Request) -> dict[str, int]:

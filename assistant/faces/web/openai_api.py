@@ -22,7 +22,7 @@ from assistant.access import seen_by
 from assistant.faces.web.http_api import principal_of
 from assistant.types import Answer
 from assistant.faces.web.errors import error_body
-from vectorstore.errors import InputError, PolicyQAError
+from vectorstore.errors import InputError, PolicyQAError, public_message
 
 MODEL_NAME = "policy-qa"
 OPENAI_JSON_PATHS = frozenset({"/v1/chat/completions"})
@@ -96,7 +96,7 @@ class Completion:
                     streamed.append(item)
                     yield self.chunk({"content": item})
         except PolicyQAError as error:
-            yield f"data: {json.dumps(error_body(type(error).__name__, str(error)), ensure_ascii=False)}\n\n"
+            yield f"data: {json.dumps(error_body(type(error).__name__, public_message(error)), ensure_ascii=False)}\n\n"
         yield "data: [DONE]\n\n"
 
 

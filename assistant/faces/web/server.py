@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI, Request
@@ -42,7 +43,7 @@ With `POLICYQA_API_TOKEN` set, every route but `/healthz` needs `Authorization: 
 def create_api(assistant, settings) -> FastAPI:
     """The FastAPI app without the UI (what the API tests exercise)."""
     mcp = mcp_face(assistant)
-    app = FastAPI(title="policy-qa", description=DESCRIPTION, version="0.1.0", lifespan=lambda _: mcp.run())
+    app = FastAPI(title="policy-qa", description=DESCRIPTION, version="0.1.0", lifespan=lifespan(assistant, mcp))
     # POST only: stateless JSON answers need no server-sent stream (a GET would hold one open) nor sessions to end
     app.router.routes.append(Route(MCP_PATH, endpoint=mcp, methods=["POST"]))  # behind the same gate as /api
     keys = KeyStore(settings.index_dir, settings.api_token)
@@ -60,6 +61,22 @@ def create_api(assistant, settings) -> FastAPI:
 
 MCP_PATH = "/mcp"
 CHAT_BODY_BYTES = 4 * 1024 * 1024
+
+
+def lifespan(assistant, mcp):
+    """At start the uploads left unfinished are resumed or rolled back (assistant/uploads/journal.py); at
+    the end an ingest under way stops at its next batch (``serve`` already asks at SIGTERM)."""
+
+    @asynccontextmanager
+    async def run(_app):
+        await anyio.to_thread.run_sync(assistant.start)
+        try:
+            async with mcp.run():
+                yield
+        finally:
+            assistant.stop()
+
+    return run
 
 
 class McpEndpoint:
@@ -138,7 +155,7 @@ def add_guards(app: FastAPI, settings, keys: KeyStore) -> None:
     app.add_middleware(SameOrigin, allowed=settings.cors_origins)
     # Always present, so Gradio's own CORS middleware (which approves any localhost origin) stands aside.
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
-                       allow_headers=["Authorization", "Content-Type"])
+                       allow_headers=["Authorization", "Content-Type"], expose_headers=["X-Total-Count"])
     app.add_middleware(KnownMethods)
     app.add_middleware(AllowedHosts, bound=settings.host, allowed=settings.allowed_hosts)
 
@@ -177,4 +194,19 @@ def serve(settings, host: str | None = None, port: int | None = None) -> None:
     host, port = settings.host, settings.port
     warn_if_exposed(host, KeyStore(settings.index_dir, settings.api_token))
     log.info("serving on http://%s:%d  (chat: /, API docs: /docs)", host, port)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    stopping_server(config, assistant.stop).run()
+
+
+def stopping_server(config, on_exit):
+    """uvicorn's server, which also calls ``on_exit`` at SIGTERM or Ctrl-C: uvicorn waits for the requests
+    under way before its lifespan ends, so an upload's ingest would otherwise run to its end first."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            log.info("stopping: an ingest under way stops at its next batch")
+            on_exit()
+            super().handle_exit(sig, frame)
+
+    return Server(config)

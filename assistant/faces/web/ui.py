@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from assistant.types import Answer, FilterSpec, reading_link
 from assistant.uploads import Upload
 from assistant.faces.web.render import answer_html, backend_label, question_html, text_html
-from vectorstore.errors import PolicyQAError
+from vectorstore.errors import PolicyQAError, public_message
 from vectorstore.readers.registry import SUPPORTED_SUFFIXES, accepted
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 EXAMPLES = ["什么是“四千精神”？", "什么是五皮精神？", "安阳一季度签约项目开工率是多少？", "怎样优化营商环境？"]
 UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
 SPEECH_COLUMNS = ["编号", "标题/会议", "讲话人", "日期", "地点", "段落数", "知识库", "文件"]
+LIBRARY_PAGE = 50  # speeches a page of the library lists (the speech pickers offer the same ones)
 
 
 def friendly(handler):
@@ -35,7 +36,7 @@ def friendly(handler):
 
     def translate(error: Exception):
         if isinstance(error, PolicyQAError):
-            return gr.Error(str(error))
+            return gr.Error(public_message(error))
         if isinstance(error, ValidationError):
             return gr.Error("输入有误：" + "; ".join(e["msg"] for e in error.errors()))
         log.exception("unexpected error in the web UI")
@@ -134,22 +135,41 @@ class Handlers:
         return [[s.id, s.title or s.meeting or "", s.speaker or "", s.date or "", "、".join(s.places[:4]),
                  s.chunk_count, s.collection, s.source] for s in speeches]
 
-    def choices(self, speeches):
-        ids = [(f"{s.title or s.meeting or s.source}（{s.id}）", s.id) for s in speeches]
-        speakers = [("全部讲话人", "")] + [(name, name) for name in sorted({s.speaker for s in speeches if s.speaker})]
+    def choices(self, shown, everything):
+        """The speeches to pick from (those ``shown``), and every speaker."""
+        ids = [(f"{s.title or s.meeting or s.source}（{s.id}）", s.id) for s in shown]
+        speakers = [("全部讲话人", "")] + [(name, name) for name in sorted({s.speaker for s in everything if s.speaker})]
         return ids, speakers
 
-    def refreshed(self, request: gr.Request, message: str = ""):
-        """Everything the page lists, as this key may see it (nothing is listed before the page loads)."""
-        seen = self.seen(request)
-        speeches = seen.speeches()
-        ids, speakers = self.choices(speeches)
-        names = sorted({s.collection for s in speeches})
-        return (self.speech_rows(speeches), message, gr.Dropdown(choices=ids, value=None),
-                gr.Dropdown(choices=ids), gr.Dropdown(choices=speakers),  # filters keep their values
-                gr.Dropdown(choices=names), gr.Dropdown(choices=ids, value=None))
+    def refreshed(self, request: gr.Request, message: str = "", offset: int = 0, selected=()):
+        """What the page lists, as this key may see it (nothing is listed before the page loads): a page of
+        LIBRARY_PAGE speeches from ``offset``; the chat's speech filter also keeps the ``selected`` ones."""
+        everything = self.seen(request).speeches()
+        offset = page_start(offset, len(everything))
+        page, chosen = everything[offset:offset + LIBRARY_PAGE], set(selected or ())
+        kept = [s for s in everything if s.id in chosen and s not in page]
+        ids, speakers = self.choices(page, everything)
+        filter_ids, _ = self.choices(kept + page, ())
+        return (self.speech_rows(page), message, gr.Dropdown(choices=ids, value=None),
+                gr.Dropdown(choices=filter_ids), gr.Dropdown(choices=speakers),  # filters keep their values
+                gr.Dropdown(choices=sorted({s.collection for s in everything})), offset,
+                page_label(offset, len(page), len(everything)), gr.Dropdown(choices=ids, value=None))
 
-    def upload(self, files, collection, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
+    def loaded(self, request: gr.Request):
+        """The first page, and to whom may change the library, what the start did about unfinished uploads."""
+        from assistant.access import Action
+
+        principal = self.principal(request)
+        notices = self.assistant.notices if principal is not None and principal.role.may(Action.CHANGE) else []
+        return self.refreshed(request, "\n".join(["上次停止时未完成的上传："] + [f"- {n}" for n in notices]) if notices else "")
+
+    def earlier(self, offset, selected, request: gr.Request):
+        return self.refreshed(request, "", int(offset or 0) - LIBRARY_PAGE, selected)
+
+    def later(self, offset, selected, request: gr.Request):
+        return self.refreshed(request, "", int(offset or 0) + LIBRARY_PAGE, selected)
+
+    def upload(self, files, collection, offset, selected, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
         from assistant.access import Action, checked_change
 
         actor = self.require(request, Action.CHANGE)
@@ -163,9 +183,9 @@ class Handlers:
         lines = [f"导入完成：新增 {len(outcome.added)}，更新 {len(outcome.updated)}，"
                  f"未变 {len(outcome.unchanged)}，嵌入 {outcome.chunks_embedded} 个段落。"]
         lines += [f"- 跳过 {what}：{why}" for what, why in outcome.skipped]
-        return self.refreshed(request, "\n".join(lines))
+        return self.refreshed(request, "\n".join(lines), offset, selected)
 
-    def delete(self, speech_id, request: gr.Request):
+    def delete(self, speech_id, offset, selected, request: gr.Request):
         from assistant.access import Action, checked_change
 
         actor = self.require(request, Action.CHANGE)
@@ -174,7 +194,7 @@ class Handlers:
         checked_change(self.assistant, self.principal(request), speech_id)
         self.seen(request).outline(speech_id)  # a speech this key cannot see is not found
         self.assistant.delete_speech(speech_id, actor=actor)
-        return self.refreshed(request, f"已删除 {speech_id}")
+        return self.refreshed(request, f"已删除 {speech_id}", offset, selected)
 
     # -- outline -----------------------------------------------------------
     def outline(self, speech_id, request: gr.Request) -> str:
@@ -199,6 +219,17 @@ def _outline_node_html(node) -> str:
     inner = "".join(map(_outline_node_html, node.children))
     opened = " open" if node.level == 1 else ""
     return f'<details{opened} style="margin:2px 0 2px 0.6em"><summary>{label}</summary>{inner}</details>'
+
+
+def page_start(offset, total: int) -> int:
+    """``offset`` as the start of a page that lists something (the last page when past the end)."""
+    return max(0, min(int(offset or 0), (total - 1) // LIBRARY_PAGE * LIBRARY_PAGE))
+
+
+def page_label(offset: int, shown: int, total: int) -> str:
+    if not total:
+        return "还没有收录讲话"
+    return f"第 {offset + 1}–{offset + shown} 篇，共 {total} 篇"
 
 
 def uploaded_path(path: str) -> str:
@@ -234,7 +265,7 @@ def build_ui(assistant, model_name: str | None = None, keys=None) -> gr.Blocks:
             filters = chat_tab(handlers)
         with gr.Tab("资料库"):
             library, controls = library_tab(handlers, filters)
-        ui.load(friendly(handlers.refreshed), None, library)  # each page shows the index as it is now
+        ui.load(friendly(handlers.loaded), None, library, api_name="refreshed")  # the index as it is now
         ui.load(handlers.library_controls, None, controls)
     return ui
 
@@ -258,7 +289,7 @@ def chat_tab(handlers: Handlers) -> tuple:
             gr.Markdown("#### 筛选范围")
             collection_filter = gr.Dropdown(choices=[], value=[], multiselect=True, label="知识库（不选 = 全部）",
                                             elem_id="collection-filter")
-            speech_filter = gr.Dropdown(choices=[], value=[], multiselect=True, label="讲话（不选 = 全部）",
+            speech_filter = gr.Dropdown(choices=[], value=[], multiselect=True, label="讲话（不选 = 全部；可选资料库当前页的讲话）",
                                         elem_id="speech-filter")
             speaker_filter = gr.Dropdown(choices=[("全部讲话人", "")], value="", label="讲话人", elem_id="speaker-filter")
             date_from = gr.Textbox(label="起始日期", placeholder="2024 或 2024-05")
@@ -276,6 +307,11 @@ def library_tab(handlers: Handlers, filters: tuple) -> tuple[list, object]:
     """The speech table, upload (into a collection) and delete; returns the components a refresh updates."""
     table = gr.Dataframe(value=[], headers=SPEECH_COLUMNS, interactive=False,
                          label="已收录的讲话", elem_id="speeches", wrap=True)
+    offset = gr.State(0)
+    with gr.Row(elem_id="speeches-pager"):
+        earlier = gr.Button("上一页", size="sm", elem_id="speeches-earlier")
+        shown = gr.Markdown(elem_id="speeches-page")
+        later = gr.Button("下一页", size="sm", elem_id="speeches-later")
     with gr.Row(elem_id="library-controls") as controls:
         with gr.Column():
             files = gr.File(label=f"上传讲话（{accepted()}；扫描件和图片会做文字识别）", file_count="multiple", file_types=UPLOAD_TYPES,
@@ -288,9 +324,11 @@ def library_tab(handlers: Handlers, filters: tuple) -> tuple[list, object]:
     message = gr.Markdown(elem_id="library-message")
     speech_filter, speaker_filter, collection_filter = filters
     picker = outline_view(handlers)
-    outputs = [table, message, to_delete, speech_filter, speaker_filter, collection_filter, picker]
-    upload.click(friendly(handlers.upload), [files, target], outputs).then(lambda: None, None, files)
-    delete.click(friendly(handlers.delete), to_delete, outputs)
+    outputs = [table, message, to_delete, speech_filter, speaker_filter, collection_filter, offset, shown, picker]
+    upload.click(friendly(handlers.upload), [files, target, offset, speech_filter], outputs).then(lambda: None, None, files)
+    delete.click(friendly(handlers.delete), [to_delete, offset, speech_filter], outputs)
+    earlier.click(friendly(handlers.earlier), [offset, speech_filter], outputs)
+    later.click(friendly(handlers.later), [offset, speech_filter], outputs)
     return outputs, controls
 
 

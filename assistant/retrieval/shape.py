@@ -15,7 +15,7 @@ from collections import Counter
 from functools import lru_cache
 
 from assistant.understanding.lexicon.asking import interrogatives
-from vectorstore.text.sentences import Sentence, bigrams, content_chars, split_sentences
+from vectorstore.text.sentences import KEPT_TEXTS, Sentence, bigrams, content_chars, split_sentences
 
 _QUESTION_END = re.compile(r"[？?][”’」』）)\s]*$")
 _ITEM_SEPARATORS = re.compile(r"[、，,；;：:\s/|·]+")
@@ -47,6 +47,7 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION_END.search(text))
 
 
+@lru_cache(maxsize=KEPT_TEXTS)
 def repetition(text: str) -> float:
     """Share of the text's bigram positions whose bigram occurs more than once in it (0..1)."""
     chars = content_chars(text)
@@ -57,6 +58,7 @@ def repetition(text: str) -> float:
     return sum(1 for gram in grams if counts[gram] > 1) / len(grams)
 
 
+@lru_cache(maxsize=KEPT_TEXTS)
 def is_keyword_list(text: str) -> bool:
     """Many short items without grammar (「五皮精神、四千精神、招商引资、…」), little prose around them."""
     items = [content_chars(item) for item in _ITEM_SEPARATORS.split(text)]

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*|\n+")
 _NOT_CONTENT = re.compile(r"[\s\W_]+", re.UNICODE)
 _WHITESPACE = re.compile(r"\s+")
+KEPT_TEXTS = 16384  # sentences whose comparison forms are kept: the same passages come back question after question
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,20 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int, offset: 
         sentences.append(Sentence(start + offset, end + offset, text[start:end]))
 
 
+@lru_cache(maxsize=KEPT_TEXTS)
 def content_chars(text: str) -> str:
     """NFKC text without whitespace and punctuation (for comparisons)."""
     return _NOT_CONTENT.sub("", unicodedata.normalize("NFKC", text))
 
 
 def bigrams(text: str) -> set[str]:
+    return set(_bigrams(text))
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _bigrams(text: str) -> frozenset[str]:
     chars = content_chars(text)
-    return {chars[i:i + 2] for i in range(len(chars) - 1)} or ({chars} if chars else set())
+    return frozenset({chars[i:i + 2] for i in range(len(chars) - 1)} or ({chars} if chars else set()))
 
 
 def overlap(claim: str, source: str) -> float:

